@@ -1,0 +1,25 @@
+"""System checks for configuration that would break Poshtiban at run time."""
+from django.conf import settings
+from django.core.checks import Error, Warning, register
+
+
+@register()
+def check_email_domain(app_configs, **kwargs):
+    problems = []
+    if "@" not in settings.DEFAULT_FROM_EMAIL:
+        problems.append(Error("DEFAULT_FROM_EMAIL must be an email address.", id="poshtiban.E001"))
+    if settings.TIME_ZONE != "UTC":
+        try:
+            import zoneinfo
+
+            zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        except Exception:
+            problems.append(Error(f"TIME_ZONE={settings.TIME_ZONE!r} is not a known time zone.", id="poshtiban.E002"))
+    return problems
+
+
+@register(deploy=True)
+def check_demo_secret(app_configs, **kwargs):
+    if settings.SECRET_KEY.startswith("insecure-demo-key"):
+        return [Warning("SECRET_KEY is the demo key; set SECRET_KEY in production.", id="poshtiban.W001")]
+    return []

@@ -1,0 +1,41 @@
+"""Small presentation helpers shared by every audience's templates (a template builtin)."""
+from datetime import timedelta
+
+from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext as _
+
+from helpdesk.templatetags.jalali import num
+
+register = template.Library()
+
+
+@register.filter
+def due_class(value):
+    if not value:
+        return ""
+    now = timezone.now()
+    if value < now:
+        return "due-breached"
+    if value - now < timedelta(hours=2):
+        return "due-soon"
+    return ""
+
+
+@register.filter
+def countdown(value):
+    """'in 3 hours' / '2 hours overdue', in the reader's language and digits."""
+    if not value:
+        return ""
+    now = timezone.now()
+    if value >= now:
+        return num(_("in %(time)s") % {"time": timeuntil(value, now, depth=1)})
+    return num(_("%(time)s overdue") % {"time": timesince(value, now, depth=1)})
+
+
+@register.filter
+def ago(value):
+    if not value:
+        return ""
+    return num(_("%(time)s ago") % {"time": timesince(value, depth=1)})

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from helpdesk import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("language/", views.set_language, name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+    path("agent/", include("tickets.urls_agent")),
+    path("portal/", include("tickets.urls_portal")),
+    path("manager/", include("tickets.urls_manager")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+# The knowledge bank (categories, articles, search) arrives with its own issue.

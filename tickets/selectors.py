@@ -1,0 +1,200 @@
+"""Every read that matters. Access getters 404 outside what the user may see."""
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from customers import roles
+from tickets import states
+from tickets.models import Attachment, Message, Referral, Ticket, TicketEvent
+
+QUEUES = ("mine", "team_unassigned", "open", "waiting", "referred", "breaching", "breached", "recent", "all")
+BREACHING_WINDOW = timedelta(hours=2)
+PAGE_SIZE = 50
+
+# Sorts usable with keyset pagination: each is (fields, directions) over an index in models.py.
+SORTS = {
+    "due": ("next_due_at", "id"),
+    "updated": ("-updated_at", "-id"),
+    "created": ("-created_at", "-id"),
+}
+
+
+@dataclass
+class Page:
+    items: list
+    next_cursor: str | None
+
+
+def queue_filter(queue: str, user, now=None) -> Q:
+    now = now or timezone.now()
+    open_q = Q(status__in=sorted(states.OPEN_STATES))
+    if queue == "mine":
+        return open_q & Q(assignee=user)
+    if queue == "team_unassigned":
+        return open_q & Q(assignee__isnull=True) & Q(team__in=user.teams.values("pk"))
+    if queue == "open":
+        return open_q
+    if queue == "waiting":
+        return Q(status=states.PENDING_CUSTOMER)
+    if queue == "referred":
+        return Q(status=states.ON_HOLD)
+    if queue == "breaching":
+        return open_q & Q(next_due_at__gte=now, next_due_at__lt=now + BREACHING_WINDOW)
+    if queue == "breached":
+        return open_q & Q(next_due_at__lt=now)
+    if queue in ("recent", "all"):
+        return Q()
+    raise Http404("unknown queue")
+
+
+def _encode(values) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str):
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        first, last_id = json.loads(raw)
+        return (datetime.fromisoformat(first) if first else None), int(last_id)
+    except (ValueError, TypeError):
+        raise Http404("bad cursor") from None
+
+
+def _after(sort: str, cursor: str) -> Q:
+    """Rows strictly after the cursor in the sort's order (NULL deadlines sort last)."""
+    value, last_id = _decode(cursor)
+    field, _id = SORTS[sort]
+    if sort == "due":
+        if value is None:
+            return Q(next_due_at__isnull=True, id__gt=last_id)
+        return Q(next_due_at__gt=value) | Q(next_due_at=value, id__gt=last_id) | Q(next_due_at__isnull=True)
+    name = field.lstrip("-")
+    return Q(**{f"{name}__lt": value}) | Q(**{name: value, "id__lt": last_id})
+
+
+def _order(sort: str):
+    from django.db.models import F
+
+    if sort == "due":
+        return [F("next_due_at").asc(nulls_last=True), "id"]
+    return list(SORTS[sort])
+
+
+def ticket_list_for_agent(user, *, queue="open", filters=None, sort="due", cursor=None,
+                          limit=PAGE_SIZE, now=None) -> Page:
+    """One page of a queue, in one query whatever the queue's size (keyset, no OFFSET, no COUNT).
+
+    `filters` is query data for TicketFilter (a QueryDict or dict); invalid values are ignored.
+    """
+    from tickets.filters import TicketFilter
+
+    roles.require_staff(user)
+    if sort not in SORTS:
+        sort = "due"
+    qs = Ticket.objects.filter(queue_filter(queue, user, now))
+    if filters:
+        qs = TicketFilter(filters, queryset=qs).qs
+    if cursor:
+        qs = qs.filter(_after(sort, cursor))
+    qs = (
+        qs.select_related("organization", "requester", "assignee", "team", "product")
+        .only(
+            "number", "subject", "status", "type", "priority", "channel", "tags", "created_at", "updated_at",
+            "next_due_at", "first_response_due_at", "resolution_due_at", "eta", "version",
+            "organization__name", "requester__name", "assignee__username", "assignee__first_name",
+            "assignee__last_name", "team__name", "product__name",
+        )
+        .order_by(*_order(sort))
+    )
+    rows = list(qs[: limit + 1])
+    items = rows[:limit]
+    next_cursor = None
+    if len(rows) > limit:
+        last = items[-1]
+        key = SORTS[sort][0].lstrip("-")
+        next_cursor = _encode([getattr(last, key), last.pk])
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def ticket_get_for_agent(user, number) -> Ticket:
+    roles.require_staff(user)
+    try:
+        return Ticket.objects.select_related(
+            "organization", "requester", "assignee", "team", "product", "contract", "merged_into"
+        ).get(number=number)
+    except (Ticket.DoesNotExist, ValueError):
+        raise Http404("no such ticket") from None
+
+
+def _customer_scope(user) -> Q:
+    """What a customer may see: their own tickets, or all of their organisation's for its admin."""
+    contact = roles.customer_contact(user)
+    if contact is None:
+        raise Http404("not a customer")
+    if contact.is_org_admin:
+        return Q(organization_id=contact.organization_id)
+    return Q(organization_id=contact.organization_id) & (Q(requester=contact) | Q(followers=contact))
+
+
+def ticket_list_for_customer(user, *, cursor=None, limit=PAGE_SIZE, status=None) -> Page:
+    qs = Ticket.objects.filter(_customer_scope(user)).distinct()
+    if status == "open":
+        qs = qs.filter(status__in=sorted(states.OPEN_STATES | {states.RESOLVED}))
+    elif status == "closed":
+        qs = qs.filter(status=states.CLOSED)
+    if cursor:
+        qs = qs.filter(_after("created", cursor))
+    rows = list(qs.select_related("requester").order_by("-created_at", "-id")[: limit + 1])
+    items = rows[:limit]
+    next_cursor = _encode([items[-1].created_at, items[-1].pk]) if len(rows) > limit else None
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def ticket_get_for_customer(user, number) -> Ticket:
+    """The access getter of the portal: another organisation's ticket is a plain 404."""
+    try:
+        return Ticket.objects.filter(_customer_scope(user)).select_related("requester", "organization").distinct().get(number=number)
+    except (Ticket.DoesNotExist, ValueError):
+        raise Http404("no such ticket") from None
+
+
+def ticket_messages(ticket, *, public_only: bool):
+    """The conversation with authors and attachments in three queries, whatever its length."""
+    qs = ticket.messages.select_related("author_user", "author_contact").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.only("id", "message_id", "filename", "size", "content_type"))
+    )
+    if public_only:
+        qs = qs.filter(kind=Message.Kind.PUBLIC)
+    return list(qs.order_by("created_at", "id"))
+
+
+def ticket_timeline(ticket):
+    """Messages, events and referrals merged in time order, for the agent's ticket page."""
+    messages = ticket_messages(ticket, public_only=False)
+    events = list(
+        TicketEvent.objects.filter(ticket=ticket).exclude(kind__in=("replied", "noted", "customer_replied"))
+        .select_related("actor", "actor_contact").order_by("at", "id")
+    )
+    referrals = list(Referral.objects.filter(ticket=ticket).select_related("created_by").order_by("created_at"))
+    entries = [("message", m.created_at, m) for m in messages] + [("event", e.at, e) for e in events]
+    entries.sort(key=lambda e: e[1])
+    return entries, referrals
+
+
+def attachment_get_for_user(user, attachment_id) -> Attachment:
+    """A file is as visible as its message: staff see all; customers only public messages of their tickets."""
+    qs = Attachment.objects.select_related("message__ticket")
+    if roles.is_staff_user(user):
+        pass
+    else:
+        qs = qs.filter(message__kind=Message.Kind.PUBLIC, message__ticket__in=Ticket.objects.filter(_customer_scope(user)))
+    try:
+        return qs.get(pk=attachment_id)
+    except (Attachment.DoesNotExist, ValueError):
+        raise Http404("no such attachment") from None

@@ -1,0 +1,84 @@
+"""Shared steps of every ticket write: lock, permission, version check, event, save."""
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers import roles
+from tickets import states
+from tickets.models import Ticket, TicketEvent
+from tickets.services.errors import ConflictError, TicketError
+
+
+def lock_ticket(ticket_or_id) -> Ticket:
+    """Re-read the ticket under a row lock: two writers serialise here, the later sees the earlier."""
+    ticket_id = getattr(ticket_or_id, "pk", ticket_or_id)
+    return Ticket.objects.select_for_update(of=("self",)).get(pk=ticket_id)
+
+
+def check_version(ticket: Ticket, expected_version):
+    """Reject a write built from a stale page, telling the user what changed meanwhile."""
+    if expected_version is None or int(expected_version) == ticket.version:
+        return
+    changes = list(
+        TicketEvent.objects.filter(ticket=ticket, data__version__gt=int(expected_version))
+        .select_related("actor").order_by("at", "id")[:20]
+    )
+    raise ConflictError(
+        _("This ticket was changed by someone else while you were working on it. Review the changes and try again."),
+        changes=changes,
+    )
+
+
+def require_can_work(user, ticket: Ticket):
+    """Agents work the tickets of their own teams (or unteamed ones); managers work any."""
+    roles.require_staff(user)
+    if roles.is_manager(user) or ticket.team_id is None:
+        return
+    if not user.teams.filter(pk=ticket.team_id).exists():
+        raise TicketError(_("You are not a member of this ticket's team (%(team)s).") % {"team": ticket.team})
+
+
+def record(ticket: Ticket, kind: str, *, actor=None, actor_contact=None, **data) -> TicketEvent:
+    """Bump the version and write the event that explains the change (the timeline reads these)."""
+    ticket.version = (ticket.version or 0) + 1
+    data["version"] = ticket.version
+    return TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, actor_contact=actor_contact, data=data)
+
+
+def move(ticket: Ticket, action: str, actor_kind: str, *, now=None):
+    """Apply a status-machine action to the in-memory ticket; returns (old, new)."""
+    now = now or timezone.now()
+    old = ticket.status
+    try:
+        new = states.next_status(old, action, actor_kind)
+    except states.TransitionError as exc:
+        raise TicketError(_("This change is not allowed: %(reason)s.") % {"reason": exc}) from exc
+    ticket.status = new
+    if new == states.RESOLVED:
+        ticket.resolved_at = now
+    if new == states.CLOSED:
+        ticket.closed_at = now
+    if new in states.OPEN_STATES:
+        ticket.resolved_at = None if old == states.RESOLVED else ticket.resolved_at
+    return old, new
+
+
+def refresh_deadlines(ticket: Ticket):
+    """Keep next_due_at, the queue's sort key, equal to the earliest pending deadline."""
+    pending = []
+    if ticket.status in states.OPEN_STATES and ticket.status not in states.PAUSED_STATES:
+        if ticket.first_response_at is None and ticket.first_response_due_at:
+            pending.append(ticket.first_response_due_at)
+        elif ticket.next_response_due_at:
+            pending.append(ticket.next_response_due_at)
+        if ticket.resolution_due_at:
+            pending.append(ticket.resolution_due_at)
+    ticket.next_due_at = min(pending) if pending else None
+
+
+def save(ticket: Ticket, *fields):
+    refresh_deadlines(ticket)
+    ticket.save(update_fields=sorted({*fields, "version", "updated_at", "next_due_at"}))
+
+
+__all__ = ["lock_ticket", "check_version", "require_can_work", "record", "move", "save", "F"]
