@@ -126,6 +126,12 @@ def _wait_for_http(url, timeout=60):
 def main(argv):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
                         datefmt="%H:%M:%S")
+    # pgserver narrates every pg_ctl call at INFO; only its problems are worth reading.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    var_dir = Path(os.environ.get("POSHTIBAN_VAR_DIR", BASE_DIR / "var"))
+    runtime = var_dir / "run"
+    runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))  # pgserver keeps its lock file there
     # SIGTERM behaves like Ctrl-C so `kill` of make also cleans up.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     if argv[:1] == ["run"]:

@@ -20,6 +20,8 @@ def pytest_configure(config):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = os.path.join(settings.VAR_DIR, "test-media")
+    # Pages render from the source static dirs; the manifest build has its own test.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     from helpdesk.celery import app
 
     app.conf.task_always_eager = True
