@@ -210,6 +210,14 @@ class TicketEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
+    @property
+    def who(self):
+        if self.actor_id:
+            return self.actor.display_name
+        if self.actor_contact_id:
+            return self.actor_contact.name
+        return ""
+
     class Meta:
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")

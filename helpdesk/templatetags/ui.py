@@ -39,3 +39,25 @@ def ago(value):
     if not value:
         return ""
     return num(_("%(time)s ago") % {"time": timesince(value, depth=1)})
+
+
+@register.filter
+def state_label(value):
+    """A status code from an event's data, shown as the reader's word for it."""
+    from tickets.models import Status
+
+    return dict(Status.choices).get(value, value)
+
+
+@register.filter
+def unit_label(value):
+    from tickets.models import Unit
+
+    return dict(Unit.choices).get(value, value)
+
+
+@register.filter
+def channel_label(value):
+    from tickets.models import Channel
+
+    return dict(Channel.choices).get(value, value)

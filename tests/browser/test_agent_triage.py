@@ -1,0 +1,52 @@
+"""An agent triages a new ticket end to end in the browser: classify, reply, refer, record the
+unit's answer, resolve. Once in Persian, once in English."""
+import pytest
+
+from tests.browser.conftest import login, shot
+from tickets.models import Referral, Ticket
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_agent_triages_a_new_ticket_end_to_end(page, lang, agent_ali, ticket_a, product):
+    agent_ali.language = lang
+    agent_ali.save()
+    login(page, "ali", "pw-ali")
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "fa" else "ltr")
+    page.goto("/agent/?queue=open")
+    shot(page, f"triage-{lang}-1-queue")
+    page.click(f"text={ticket_a.subject}")
+
+    page.select_option("[data-testid=classify-form] select[name=type]", "defect")
+    page.select_option("[data-testid=classify-form] select[name=priority]", "high")
+    page.select_option("[data-testid=classify-form] select[name=product]", str(product.pk))
+    page.click("[data-testid=classify-form] button")
+    page.wait_for_load_state()
+
+    page.click("[data-testid=take]")
+    page.fill("[data-testid=composer]", "We are checking the print module.")
+    page.click("[data-testid=send]")
+    page.wait_for_load_state()
+    assert "We are checking the print module." in page.inner_text("[data-testid=timeline]")
+
+    page.click("[data-testid=open-refer]")
+    page.select_option("[data-testid=refer-form] select[name=unit]", "development")
+    page.fill("[data-testid=refer-form] textarea[name=question]", "Is the print bug fixed in 4.2?")
+    page.click("[data-testid=refer-form] button")
+    page.wait_for_load_state()
+    shot(page, f"triage-{lang}-2-referred")
+
+    page.fill("textarea[name=answer]", "Fixed in 4.2.1")
+    page.click("[data-testid=record-answer]")
+    page.wait_for_load_state()
+    page.click("[data-testid=action-resolve]")
+    page.wait_for_load_state()
+    shot(page, f"triage-{lang}-3-resolved")
+
+    ticket = Ticket.objects.get(pk=ticket_a.pk)
+    assert (ticket.type, ticket.priority, ticket.product_id, ticket.status) == ("defect", "high", product.pk, "resolved")
+    assert ticket.assignee_id == agent_ali.pk
+    assert Referral.objects.get(ticket=ticket).state == "answered"
+    kinds = list(ticket.events.order_by("id").values_list("kind", flat=True))
+    assert kinds == ["created", "classified", "assigned", "replied", "referred", "referral_answered", "status_changed"]
