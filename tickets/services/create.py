@@ -75,5 +75,6 @@ def ticket_create(*, actor, requester: Contact, subject: str, body: str, channel
     Ticket.objects.filter(pk=ticket.pk).update(version=ticket.version)
     if team is not None and team.auto_assign != team.AutoAssign.OFF:
         assignment.ticket_auto_assign(ticket, now=now)
+        ticket.refresh_from_db()
     notify.ticket_created(ticket)
     return ticket

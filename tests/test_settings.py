@@ -1,0 +1,41 @@
+"""Settings come from the environment and fail loudly on bad values."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+
+
+def run_check(*args, **env):
+    # Start from the outer environment minus everything the check is about.
+    full = {k: v for k, v in os.environ.items()
+            if k not in ("SECRET_KEY", "DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE") and not k.startswith("SECURE_")}
+    full.update(env)
+    return subprocess.run([sys.executable, "manage.py", "check", *args], cwd=BASE, env=full, capture_output=True, text=True)
+
+
+def test_missing_secret_key_with_debug_off_stops_start_up_with_a_clear_message():
+    result = run_check(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_bad_boolean_is_reported_by_name():
+    result = run_check(DEBUG="maybe", SECRET_KEY="x")
+    assert result.returncode != 0 and "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_non_postgres_database_is_refused():
+    result = run_check(DEBUG="1", DATABASE_URL="sqlite:///x.db")
+    assert result.returncode != 0 and "must be a PostgreSQL URL" in result.stderr
+
+
+def test_deploy_check_is_clean_with_a_real_secret_and_debug_off():
+    result = run_check("--deploy", "--fail-level", "WARNING", DEBUG="0", ALLOWED_HOSTS="helpdesk.example.com",
+                       SECRET_KEY="k3y-" + "x9Q2z" * 12)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_time_zone_and_language_default_to_tehran_and_persian(settings):
+    assert settings.TIME_ZONE == "Asia/Tehran" and settings.LANGUAGE_CODE == "fa"
