@@ -109,6 +109,9 @@ class Contract(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     customer_may_set_priority = models.BooleanField(_("customer may set priority"), default=False)
+    sla_policy = models.ForeignKey("customers.SlaPolicy", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="contracts", verbose_name=_("SLA policy"),
+                                   help_text=_("Empty: the default policy applies."))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -122,3 +125,6 @@ class Contract(models.Model):
 
     def covers(self, day):
         return self.is_active and self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+from customers.sla_terms import BusinessCalendar, Holiday, SlaEscalation, SlaPolicy, SlaTarget  # noqa: E402,F401

@@ -1,5 +1,7 @@
 """The agent workspace: queues, the ticket page and its actions. Each view parses input, calls one
 service or selector, and renders; TicketError messages reach the agent as they are."""
+import re
+
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
@@ -120,7 +122,7 @@ class TicketActionView(AgentAccessMixin, View):
     def do_classify(self, request, ticket):
         data = self._form(ClassifyForm, request)
         services.ticket_classify(ticket, actor=request.user, type=data["type"], priority=data["priority"], product=data["product"],
-                                 tags=[t for t in data["tags"].split(",")], expected_version=data["version"])
+                                 tags=re.split(r"[,،]", data["tags"]), expected_version=data["version"])
         messages.success(request, _("Classification saved."))
 
     def do_assign(self, request, ticket):
