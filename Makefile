@@ -37,7 +37,7 @@ static/vendor/.installed: package.json scripts/vendor_assets.sh
 
 # Browser tests drive Debian's Chromium; install it when we may (root), else they skip loudly.
 browser-deps:
-	@bash scripts/system_packages.sh chromium
+	@bash scripts/system_packages.sh chromium dovecot-imapd
 
 messages: setup
 	@cd $(CURDIR) && DEBUG=1 DATABASE_URL=postgres://unused/x REDIS_URL=redis://unused $(PY) manage.py makemessages -l fa --no-location -i '.venv/*' -i 'var/*' -i 'bench/*'

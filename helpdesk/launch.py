@@ -81,6 +81,7 @@ def cmd_run():
                                "--concurrency", "2", "-n", "worker@%h")),
             ("beat", _python("-m", "celery", "-A", "helpdesk", "beat", "-l", "INFO",
                              "-s", str(var_dir / "celerybeat-schedule"))),
+            ("smtp", _python(manage, "smtp_intake", "--host", "127.0.0.1", "--port", os.environ.get("SMTP_PORT", "2525"))),
         ]
         for name, argv in specs:
             children.append((name, subprocess.Popen(argv, start_new_session=True)))
@@ -94,7 +95,8 @@ def cmd_run():
             "    customer reza      -> /portal/\n"
             "    customer john      -> /portal/\n"
             "    admin    admin     -> /admin/\n"
-            % (host, port, time.monotonic() - started),
+            "  Send mail to support@... via SMTP 127.0.0.1:%s\n"
+            % (host, port, time.monotonic() - started, os.environ.get("SMTP_PORT", "2525")),
             flush=True,
         )
         while True:

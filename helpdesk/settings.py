@@ -205,6 +205,16 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "support@poshtiban.localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_MESSAGE_ID_DOMAIN = os.environ.get("SUPPORT_MESSAGE_ID_DOMAIN", "poshtiban.localhost")
+# Inbound mail: the HTTP intake's shared secret (empty: the endpoint refuses everything), the
+# size past which a message is stored but not imported, what to do with senders from unknown
+# domains ("create" an organisation named after the domain, or "hold" for review), and how many
+# messages per sender per hour may be answered automatically (breaks loops that look human).
+INBOUND_EMAIL_TOKEN = os.environ.get("INBOUND_EMAIL_TOKEN", "")
+EMAIL_MAX_BYTES = env_int("EMAIL_MAX_BYTES", 25 * 1024 * 1024)
+UNKNOWN_SENDER_POLICY = os.environ.get("UNKNOWN_SENDER_POLICY", "create")
+if UNKNOWN_SENDER_POLICY not in ("create", "hold"):
+    raise ImproperlyConfigured(f"UNKNOWN_SENDER_POLICY={UNKNOWN_SENDER_POLICY!r}: use 'create' or 'hold'.")
+EMAIL_RATE_LIMIT = env_int("EMAIL_RATE_LIMIT", 20)
 
 # --- Security. Production behind a TLS proxy: set SECURE_SSL_REDIRECT etc. via env; the
 # deploy check is clean once DEBUG is off and SECRET_KEY is set.

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from helpdesk import views
+from tickets.views import intake
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +11,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("language/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("api/v1/inbound-email", intake.inbound_email, name="inbound_email"),
     path("agent/", include("tickets.urls_agent")),
     path("portal/", include("tickets.urls_portal")),
     path("manager/", include("tickets.urls_manager")),

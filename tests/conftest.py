@@ -41,6 +41,17 @@ def make_user(username, role, **extra):
     return user
 
 
+@pytest.fixture(autouse=True)
+def sla_presets(request):
+    """The presets of migration 0003; transactional tests flush them, so put them back."""
+    if "transactional_db" in request.fixturenames or request.node.get_closest_marker("django_db") and \
+            request.node.get_closest_marker("django_db").kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from customers.presets import ensure_presets_now
+
+        ensure_presets_now()
+
+
 @pytest.fixture
 def org_a(db):
     return Organization.objects.create(name="Pars Software", email_domains=["pars.example"])
@@ -124,3 +135,24 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def english_messages_for_direct_calls():
+    """Service errors raised outside a request speak English in assertions; pages still
+    negotiate their own language through the middleware."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def fresh_sla_terms():
+    """Each test's SLA terms are its own: a rolled-back change must not linger in the process cache."""
+    from tickets.services import deadlines
+
+    deadlines._CACHE.clear()
+    yield
+    deadlines._CACHE.clear()

@@ -10,7 +10,7 @@ BASE = Path(__file__).resolve().parent.parent
 def run_check(*args, **env):
     # Start from the outer environment minus everything the check is about.
     full = {k: v for k, v in os.environ.items()
-            if k not in ("SECRET_KEY", "DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE") and not k.startswith("SECURE_")}
+            if k not in ("SECRET_KEY", "DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "DJANGO_ALLOW_ASYNC_UNSAFE") and not k.startswith("SECURE_")}
     full.update(env)
     return subprocess.run([sys.executable, "manage.py", "check", *args], cwd=BASE, env=full, capture_output=True, text=True)
 

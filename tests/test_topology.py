@@ -25,7 +25,8 @@ def child_env(tmp_path, **extra):
     from urllib.parse import quote
 
     url = f"postgres://{db['USER']}@{quote(host, safe='')}{':' + str(db['PORT']) if db['PORT'] else ''}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "SECRET_KEY": "topology-test-secret-key-0123456789abcdefghij",
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {**env, "DATABASE_URL": url, "DEBUG": "0", "SECRET_KEY": "topology-test-secret-key-0123456789abcdefghij",
            "SECURE_SSL_REDIRECT": "0", "CELERY_TASK_ALWAYS_EAGER": "0", **extra}
     return env
 

@@ -36,3 +36,6 @@ class ReferralAdmin(admin.ModelAdmin):
     list_display = ("ticket", "unit", "state", "due_at", "answered_at")
     list_filter = ("unit", "state")
     raw_id_fields = ("ticket", "created_by")
+
+
+from tickets import admin_mail  # noqa: E402,F401

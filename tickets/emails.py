@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from customers.models import User
-from tickets.models import Message, Ticket
+from tickets.models import InboundEmail, Message, Ticket
 
 
 def ticket_thread_id(ticket) -> str:
@@ -41,6 +41,8 @@ def send_acknowledgement(ticket_id):
     ticket = Ticket.objects.select_related("requester").get(pk=ticket_id)
     if not ticket.requester.email:
         return 0
+    if InboundEmail.objects.filter(ticket_id=ticket_id, silent=True).exists():
+        return 0  # opened by list mail, a sender past the rate limit, or oversize mail (told apart)
     return _send(to=[ticket.requester.email], subject=ticket.subject, template="emails/acknowledgement.txt",
                  context={}, language=ticket.requester.language, ticket=ticket, automatic=True)
 

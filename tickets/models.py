@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Func, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tickets import states
@@ -102,7 +103,8 @@ class Ticket(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL)
     tags = ArrayField(models.CharField(max_length=50), default=list, blank=True, verbose_name=_("tags"))
 
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # default, not auto_now_add: services pass their clock, so SLA maths and tests agree on "now".
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     last_customer_message_at = models.DateTimeField(null=True, blank=True)
@@ -119,6 +121,17 @@ class Ticket(models.Model):
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     next_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True, help_text=_("The earliest pending deadline."))
     sla_next_check_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # SLA bookkeeping: which policy applied, when the clock was paused, what was already
+    # emitted (flags carry the deadline they were for, so a moved deadline warns afresh),
+    # and the achieved figures, stored when they happen so reports never recompute history.
+    sla_policy = models.ForeignKey("customers.SlaPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("SLA policy"))
+    sla_paused_since = models.DateTimeField(null=True, blank=True, editable=False)
+    sla_flags = ArrayField(models.CharField(max_length=80), default=list, blank=True, editable=False)
+    first_response_minutes = models.PositiveIntegerField(_("first response (business minutes)"), null=True, blank=True, editable=False)
+    first_response_breached = models.BooleanField(_("first response breached"), null=True, blank=True, editable=False)
+    resolution_minutes = models.PositiveIntegerField(_("resolution (business minutes)"), null=True, blank=True, editable=False)
+    resolution_breached = models.BooleanField(_("resolution breached"), null=True, blank=True, editable=False)
 
     # Optimistic concurrency: every write bumps it; a form carries the version it was built from.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -153,6 +166,32 @@ class Ticket(models.Model):
         return self.status in states.OPEN_STATES
 
 
+class SlaPause(models.Model):
+    """A closed interval during which the ticket's SLA clock did not run (and why)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_pauses")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=Status.choices)
+
+    class Meta:
+        indexes = [models.Index(fields=["ticket", "started_at"], name="slapause_ticket")]
+
+
+class Notification(models.Model):
+    """In-app notice for a staff user (assigned to you, customer replied, SLA warning ...)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+", null=True, blank=True)
+    kind = models.CharField(max_length=40)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")]
+
+
 class Message(models.Model):
     class Kind(models.TextChoices):
         PUBLIC = "public", _("Public reply")
@@ -168,7 +207,7 @@ class Message(models.Model):
     body_html = models.TextField(blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL)
     email_message_id = models.CharField(max_length=998, null=True, blank=True, unique=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("message")
@@ -284,3 +323,6 @@ class TicketLink(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "target"], name="ticketlink_unique")]
+
+
+from tickets.models_mail import InboundEmail, Mailbox  # noqa: E402,F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import agent, files
+from tickets.views import agent, files, intake
 
 app_name = "agent"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("tickets/<int:number>/", agent.TicketView.as_view(), name="ticket"),
     path("tickets/<int:number>/<slug:action>/", agent.TicketActionView.as_view(), name="ticket_action"),
     path("attachments/<int:attachment_id>/", files.attachment_download, name="attachment"),
+    path("inbound/<int:inbound_id>/raw/", intake.inbound_raw, name="inbound_raw"),
 ]

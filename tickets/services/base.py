@@ -1,5 +1,4 @@
 """Shared steps of every ticket write: lock, permission, version check, event, save."""
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,22 +62,12 @@ def move(ticket: Ticket, action: str, actor_kind: str, *, now=None):
     return old, new
 
 
-def refresh_deadlines(ticket: Ticket):
-    """Keep next_due_at, the queue's sort key, equal to the earliest pending deadline."""
-    pending = []
-    if ticket.status in states.OPEN_STATES and ticket.status not in states.PAUSED_STATES:
-        if ticket.first_response_at is None and ticket.first_response_due_at:
-            pending.append(ticket.first_response_due_at)
-        elif ticket.next_response_due_at:
-            pending.append(ticket.next_response_due_at)
-        if ticket.resolution_due_at:
-            pending.append(ticket.resolution_due_at)
-    ticket.next_due_at = min(pending) if pending else None
+def save(ticket: Ticket, *fields, now=None):
+    """Write the named fields plus everything every write maintains: version and SLA columns."""
+    from tickets.services.deadlines import SLA_FIELDS, sla_refresh
+
+    sla_refresh(ticket, now or timezone.now())
+    ticket.save(update_fields=sorted({*fields, *SLA_FIELDS, "version", "updated_at"}))
 
 
-def save(ticket: Ticket, *fields):
-    refresh_deadlines(ticket)
-    ticket.save(update_fields=sorted({*fields, "version", "updated_at", "next_due_at"}))
-
-
-__all__ = ["lock_ticket", "check_version", "require_can_work", "record", "move", "save", "F"]
+__all__ = ["lock_ticket", "check_version", "require_can_work", "record", "move", "save"]

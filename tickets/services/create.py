@@ -8,7 +8,7 @@ from customers.models import Contact
 from tickets.models import Channel, Message, Priority, Ticket, TicketType
 from tickets.services import assignment, notify
 from tickets.services.attachments import attach_files
-from tickets.services.base import record, refresh_deadlines
+from tickets.services.base import record, save
 from tickets.services.errors import TicketError
 
 
@@ -61,18 +61,17 @@ def ticket_create(*, actor, requester: Contact, subject: str, body: str, channel
     ticket = Ticket(
         subject=subject[:300], organization_id=requester.organization_id, requester=requester, contract=contract,
         product=product, team=team, channel=channel, type=type, priority=priority,
-        tags=sorted({t.strip() for t in tags if t.strip()}), last_customer_message_at=now,
+        tags=sorted({t.strip() for t in tags if t.strip()}), last_customer_message_at=now, created_at=now,
     )
-    refresh_deadlines(ticket)
     ticket.save()
     message = Message.objects.create(
         ticket=ticket, kind=Message.Kind.PUBLIC, author_contact=requester, body=body, channel=channel,
-        email_message_id=email_message_id,
+        email_message_id=email_message_id, created_at=now,
     )
     attach_files(message, files)
     record(ticket, "created", actor=actor if actor_contact is None else None, actor_contact=actor_contact or None,
            channel=channel, type=type, priority=priority, registered_by=getattr(actor, "pk", None))
-    Ticket.objects.filter(pk=ticket.pk).update(version=ticket.version)
+    save(ticket, now=now)
     if team is not None and team.auto_assign != team.AutoAssign.OFF:
         assignment.ticket_auto_assign(ticket, now=now)
         ticket.refresh_from_db()

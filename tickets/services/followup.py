@@ -19,6 +19,6 @@ def referrals_follow_up(now=None) -> int:
             referral = Referral.objects.get(pk=pk)
             ticket = lock_ticket(referral.ticket_id)
             record(ticket, "referral_overdue", referral=pk, unit=referral.unit)
-            save(ticket)
+            save(ticket, now=now)
             done += 1
     return done

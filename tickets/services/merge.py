@@ -35,8 +35,8 @@ def ticket_merge(source, *, actor, target, expected_version=None, now=None):
     TicketLink.objects.get_or_create(source=source, target=target, defaults={"kind": TicketLink.Kind.DUPLICATE})
     record(source, "merged", actor=actor, into=target.number, messages=moved)
     record(target, "merged_from", actor=actor, source=source.number, messages=moved)
-    save(source, "status", "closed_at", "merged_into")
-    save(target)
+    save(source, "status", "closed_at", "merged_into", now=now)
+    save(target, now=now)
     return target
 
 

@@ -32,7 +32,8 @@ def ticket_reply(ticket, *, actor, body, files=(), pending_customer=False, expec
     check_version(ticket, expected_version)
     if ticket.status == states.CLOSED:
         raise TicketError(_("This ticket is closed; open a new one instead."))
-    message = Message.objects.create(ticket=ticket, kind=Message.Kind.PUBLIC, author_user=actor, body=body, channel=Channel.PORTAL)
+    message = Message.objects.create(ticket=ticket, kind=Message.Kind.PUBLIC, author_user=actor, body=body,
+                                     channel=Channel.PORTAL, created_at=now)
     attach_files(message, files)
     fields = {"last_agent_message_at"}
     ticket.last_agent_message_at = now
@@ -46,7 +47,7 @@ def ticket_reply(ticket, *, actor, body, files=(), pending_customer=False, expec
         move(ticket, "wait_customer", states.AGENT, now=now)
         fields.add("status")
     record(ticket, "replied", actor=actor, message=message.pk, status=ticket.status)
-    save(ticket, *fields)
+    save(ticket, *fields, now=now)
     notify.public_reply(message)
     return message
 
@@ -88,10 +89,10 @@ def ticket_customer_reply(ticket, *, contact, body, files=(), channel=Channel.PO
                             files=files, email_message_id=email_message_id, now=now)
         TicketLink.objects.create(source=new, target=ticket, kind=TicketLink.Kind.FOLLOW_UP)
         record(ticket, "follow_up_opened", actor_contact=contact, follow_up=new.number)
-        save(ticket)
+        save(ticket, now=now)
         return new.messages.get()
     message = Message.objects.create(ticket=ticket, kind=Message.Kind.PUBLIC, author_contact=contact, body=body,
-                                     channel=channel, email_message_id=email_message_id)
+                                     channel=channel, email_message_id=email_message_id, created_at=now)
     attach_files(message, files)
     ticket.last_customer_message_at = now
     fields = {"last_customer_message_at"}
@@ -103,7 +104,7 @@ def ticket_customer_reply(ticket, *, contact, body, files=(), channel=Channel.PO
         fields |= {"status", "resolved_at"}
         record(ticket, "reopened", actor_contact=contact)
     record(ticket, "customer_replied", actor_contact=contact, message=message.pk, status=ticket.status)
-    save(ticket, *fields)
+    save(ticket, *fields, now=now)
     notify.customer_reply(message)
     return message
 

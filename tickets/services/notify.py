@@ -1,9 +1,23 @@
-"""Side effects after commit, by id: the Celery tasks send the mail, so a rollback sends nothing."""
+"""Who hears about what. In-app notifications are rows written in the same transaction as the
+change; email goes out after commit, by id, from a Celery task, so a rollback sends nothing."""
 from django.db import transaction
+
+from tickets.models import Notification
 
 
 def _later(task, *args):
     transaction.on_commit(lambda: task.delay(*args))
+
+
+def in_app(users, ticket, kind, **data):
+    seen, rows = set(), []
+    for user in users:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        rows.append(Notification(user=user, ticket=ticket, kind=kind, data=data))
+    Notification.objects.bulk_create(rows)
+    return rows
 
 
 def ticket_created(ticket):
@@ -21,23 +35,36 @@ def public_reply(message):
 def customer_reply(message):
     from tickets import tasks
 
-    if message.ticket.assignee_id:
-        _later(tasks.email_staff_update, message.ticket_id, message.ticket.assignee_id, "customer_replied")
+    ticket = message.ticket
+    if ticket.assignee_id:
+        in_app([ticket.assignee], ticket, "customer_replied", message=message.pk)
+        _later(tasks.email_staff_update, ticket.pk, ticket.assignee_id, "customer_replied")
 
 
 def assigned(ticket, user):
     from tickets import tasks
 
+    in_app([user], ticket, "assigned")
     _later(tasks.email_staff_update, ticket.pk, user.pk, "assigned")
 
 
 def referral_answered(referral):
     from tickets import tasks
 
-    _later(tasks.email_staff_update, referral.ticket_id, referral.ticket.assignee_id, "referral_answered")
+    ticket = referral.ticket
+    in_app([ticket.assignee], ticket, "referral_answered", unit=referral.unit)
+    _later(tasks.email_staff_update, ticket.pk, ticket.assignee_id, "referral_answered")
 
 
 def ticket_resolved(ticket):
     from tickets import tasks
 
     _later(tasks.email_resolution, ticket.pk)
+
+
+def sla_alert(ticket, kind, target, due, people, level=None):
+    """SLA warning, breach or escalation: in-app for everyone concerned, and an email each."""
+    from tickets import tasks
+
+    for row in in_app(people, ticket, kind, target=target, due=due.isoformat(), level=level):
+        _later(tasks.email_staff_update, ticket.pk, row.user_id, kind)

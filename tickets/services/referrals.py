@@ -31,7 +31,7 @@ def ticket_refer(ticket, *, actor, unit, question, due_at=None, hold=True, expec
         move(ticket, "hold", states.AGENT, now=now)
         fields.append("status")
     record(ticket, "referred", actor=actor, referral=referral.pk, unit=unit, due_at=due_at.isoformat() if due_at else None)
-    save(ticket, *fields)
+    save(ticket, *fields, now=now)
     return referral
 
 
@@ -58,7 +58,7 @@ def referral_answer(referral, *, actor, answer, answered_by="", resume=True, now
         move(ticket, "resume", states.AGENT, now=now)
         fields.append("status")
     record(ticket, "referral_answered", actor=actor, referral=referral.pk, unit=referral.unit)
-    save(ticket, *fields)
+    save(ticket, *fields, now=now)
     if ticket.assignee_id and ticket.assignee_id != actor.pk:
         from tickets.services import notify
 

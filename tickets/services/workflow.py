@@ -29,7 +29,7 @@ def ticket_transition(ticket, *, actor, action, expected_version=None, now=None)
     old, new = move(ticket, action, kind, now=now)
     record(ticket, "status_changed", actor=actor if kind == states.AGENT else None, actor_contact=actor_contact,
            action=action, old=old, new=new)
-    save(ticket, "status", "resolved_at", "closed_at")
+    save(ticket, "status", "resolved_at", "closed_at", now=now)
     if new == states.RESOLVED:
         from tickets.services import notify
 
@@ -81,5 +81,5 @@ def ticket_set_eta(ticket, *, actor, eta, expected_version=None, now=None):
     old = ticket.eta
     ticket.eta = eta
     record(ticket, "eta_set", actor=actor, old=old.isoformat() if old else None, new=eta.isoformat() if eta else None)
-    save(ticket, "eta")
+    save(ticket, "eta", now=now)
     return ticket

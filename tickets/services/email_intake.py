@@ -1,0 +1,286 @@
+"""Inbound email: store the raw bytes first, then turn them into a ticket or a reply.
+
+Every door (IMAP, SMTP, `ingest_email`, the HTTP endpoint) calls email_receive(); the Celery task
+calls email_process(). Processing runs in one transaction with the row locked: a crash rolls it
+all back and the retry starts clean, and a processed row is never processed again.
+"""
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tickets.mail.loops import classify_loop, over_rate_limit
+from tickets.mail.parse import ParsedEmail, parse_email
+from tickets.mail.quotes import split_reply
+from tickets.models import Attachment, Channel, Message
+from tickets.models_mail import InboundEmail
+from tickets.services import email_match as match
+from tickets.services.attachments import check_file
+from tickets.services.base import lock_ticket, record, save
+from tickets.services.create import ticket_create
+from tickets.services.errors import TicketError
+from tickets.services.messages import ticket_customer_reply
+
+log = logging.getLogger(__name__)
+State = InboundEmail.State
+# Database trouble is worth a retry (the task's autoretry); anything else is this message's fault.
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+def store_raw(raw: bytes, source: str, mailbox=None) -> tuple[InboundEmail, bool]:
+    """Keep the bytes, deduplicated on Message-ID (else a hash of the bytes); commits on its own."""
+    raw = bytes(raw)
+    head = parse_email(raw, max_bytes=0)  # header block only: cheap, and it never raises
+    with transaction.atomic():
+        return InboundEmail.objects.get_or_create(email_message_id=head.stable_id[:998], defaults=dict(
+            raw=raw, size=len(raw), source=source, mailbox=mailbox, sender=head.from_address[:254],
+            subject=head.subject[:300], is_oversize=len(raw) > settings.EMAIL_MAX_BYTES))
+
+
+def enqueue(inbound_id: int):
+    """Process after commit. A lost enqueue (broker down) is not fatal: the poll re-queues stale rows."""
+    def send():
+        from tickets import tasks_mail
+
+        try:
+            tasks_mail.email_process.delay(inbound_id)
+        except TRANSIENT:
+            raise
+        except Exception:  # kombu's connection errors vary by transport
+            log.exception("could not enqueue inbound email %s; the poll will retry", inbound_id)
+
+    transaction.on_commit(send)
+
+
+def email_receive(raw: bytes, source: str, mailbox=None) -> tuple[InboundEmail, bool]:
+    inbound, created = store_raw(raw, source, mailbox)
+    if inbound.state == State.STORED:
+        enqueue(inbound.pk)
+    return inbound, created
+
+
+def email_process(inbound_id: int, *, unknown_sender_policy: str | None = None) -> str | None:
+    """Process one stored message; returns its new state, or None when there was nothing to do."""
+    # The attempt is counted in its own commit, so the admin sees retries that rolled back.
+    InboundEmail.objects.filter(pk=inbound_id, state=State.STORED).update(attempts=F("attempts") + 1)
+    try:
+        with transaction.atomic():
+            inbound = (InboundEmail.objects.select_for_update(skip_locked=True)
+                       .filter(pk=inbound_id, state=State.STORED).first())
+            if inbound is None:  # done already, or another worker holds it
+                return None
+            _process(inbound, unknown_sender_policy or settings.UNKNOWN_SENDER_POLICY)
+            return inbound.state
+    except TRANSIENT:
+        raise
+    except Exception as exc:  # never block the next message: keep this one for an admin
+        log.exception("inbound email %s quarantined", inbound_id)
+        InboundEmail.objects.filter(pk=inbound_id, state=State.STORED).update(
+            state=State.QUARANTINED, error=f"{type(exc).__name__}: {exc}"[:10_000], processed_at=timezone.now())
+        return State.QUARANTINED
+
+
+def email_replay(inbound_id: int, *, unknown_sender_policy: str | None = None) -> str | None:
+    """An admin's second try for a quarantined, held or ignored message (the raw is unchanged)."""
+    updated = InboundEmail.objects.filter(
+        pk=inbound_id, state__in=[State.QUARANTINED, State.HELD, State.IGNORED]).update(
+        state=State.STORED, error="", note="", loop_kind="", silent=False, processed_at=None)
+    return email_process(inbound_id, unknown_sender_policy=unknown_sender_policy) if updated else None
+
+
+def requeue_stale(older_than=timedelta(minutes=2), limit=100) -> int:
+    """Stored rows whose task was lost (broker down at receipt, worker purged): queue them again."""
+    ids = list(InboundEmail.objects.filter(state=State.STORED, received_at__lt=timezone.now() - older_than)
+               .order_by("received_at").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        enqueue(pk)
+    return len(ids)
+
+
+# ---- the pipeline ----
+
+def _finish(inbound, state, *, note="", ticket=None, message=None, silent=None):
+    inbound.state = state
+    inbound.note = "\n".join(x for x in (inbound.note, note) if x)
+    inbound.ticket = ticket or inbound.ticket
+    inbound.message = message or inbound.message
+    inbound.silent = inbound.silent if silent is None else silent
+    inbound.processed_at = timezone.now()
+    inbound.save(update_fields=["state", "note", "ticket", "message", "silent", "processed_at", "loop_kind",
+                                "is_oversize", "error"])
+
+
+def _process(inbound: InboundEmail, policy: str):
+    parsed = parse_email(bytes(inbound.raw), max_bytes=settings.EMAIL_MAX_BYTES)
+    inbound.is_oversize = parsed.is_oversize
+    if parsed.defects:
+        inbound.note = _("Parser notes: %(defects)s") % {"defects": "; ".join(parsed.defects[:20])}
+    own = match.own_addresses()
+    verdict = classify_loop(parsed, own_addresses=own, own_message_id_domain=settings.SUPPORT_MESSAGE_ID_DOMAIN)
+    inbound.loop_kind = "" if verdict.kind == "normal" else verdict.kind
+    if verdict.kind == "own_mail":
+        return _finish(inbound, State.IGNORED, note=verdict.reason, silent=True)
+    sender = match.sender_find(parsed.from_address)
+    if verdict.kind in ("auto_reply", "bounce"):
+        return _record_automatic(inbound, parsed, sender, verdict)
+    if not parsed.from_address:
+        inbound.error = _("The message has no sender address.")
+        return _finish(inbound, State.QUARANTINED, silent=True)
+
+    rate_limited = _over_rate_limit(inbound)
+    # Lists and a sender past the rate limit may write, but are never answered automatically;
+    # an oversize message gets the oversize notice instead of the acknowledgement.
+    silent = verdict.kind != "normal" or rate_limited or parsed.is_oversize
+    thread = match.thread_find(parsed)
+    if sender.user is not None:
+        return _agent_note(inbound, parsed, sender, thread)
+    if thread.ticket is not None and not match.may_thread(thread, sender):
+        inbound.note = "\n".join(filter(None, [inbound.note, _("Not threaded into #%(n)s by %(via)s: the sender is not "
+                                                              "a participant.") % {"n": thread.ticket.number, "via": thread.via}]))
+        thread = match.Thread()
+    contact = sender.contact
+    if contact is None:
+        contact, made = match.contact_for_unknown(parsed.from_address, parsed.from_name, policy=policy)
+        if contact is None:
+            _finish(inbound, State.HELD, note=_("Unknown sender domain: held for review."), silent=silent)
+            if not silent:
+                _notice(inbound.pk, "held")
+            return None
+        inbound.note = "\n".join(filter(None, [inbound.note, _("New contact (%(made)s) for %(address)s.") % {
+            "made": made, "address": parsed.from_address}]))
+    _finish_as_message(inbound, parsed, contact, thread, silent=silent,
+                       loop=(verdict.kind, verdict.reason) if verdict.kind != "normal" else (
+                           ("rate_limit", _("over %(n)s messages an hour") % {"n": settings.EMAIL_RATE_LIMIT})
+                           if rate_limited else None),
+                       own=own)
+    if parsed.is_oversize and verdict.kind == "normal" and not rate_limited:
+        _notice(inbound.pk, "oversize")
+    return None
+
+
+def _finish_as_message(inbound, parsed, contact, thread, *, silent, loop, own):
+    body, files, html = _content(parsed, inbound)
+    mid = inbound.email_message_id
+    existing = Message.objects.filter(email_message_id=mid).first()
+    if existing is not None:  # made by an earlier run that committed: never twice
+        return _finish(inbound, State.PROCESSED, ticket=existing.ticket, message=existing, silent=silent)
+    # Link before the services run: their after-commit acknowledgement reads `silent` from here.
+    inbound.silent = silent
+    if thread.ticket is not None:
+        message = ticket_customer_reply(thread.ticket, contact=contact, body=body, channel=Channel.EMAIL,
+                                        email_message_id=mid)
+        how = _("Threaded into #%(n)s by %(via)s %(key)s.") % {"n": thread.ticket.number, "via": thread.via, "key": thread.key}
+    else:
+        subject = match.clean_subject(parsed.subject) or _("(no subject)")
+        ticket = ticket_create(actor=None, requester=contact, subject=subject, body=body, channel=Channel.EMAIL,
+                               email_message_id=mid)
+        message = ticket.messages.order_by("id").first()
+        how = _("New ticket #%(n)s.") % {"n": ticket.number}
+    ticket = message.ticket
+    _finish(inbound, State.PROCESSED, note=how, ticket=ticket, message=message, silent=silent)
+    _store_files(message, files, html)
+    followers = match.cc_contacts(ticket, parsed, own | {parsed.from_address})
+    if contact.pk != ticket.requester_id and not ticket.followers.filter(pk=contact.pk).exists():
+        followers.append(contact)  # a colleague who joined the conversation hears the answers too
+    if followers or loop:
+        ticket = lock_ticket(ticket)
+        if followers:
+            ticket.followers.add(*followers)
+            record(ticket, "followers_added", followers=[c.email for c in followers], via="email")
+        if loop:
+            record(ticket, "email_loop", loop=loop[0], reason=loop[1], inbound=inbound.pk)
+        save(ticket)
+
+
+def _content(parsed: ParsedEmail, inbound):
+    """The new words of the message (quotes and signature cut), its files, and its sanitised HTML."""
+    if parsed.is_oversize:
+        return _("This email (%(size)s MB) is over the %(limit)s MB limit, so its content was not imported. "
+                 "The original is kept for staff.") % {"size": round(inbound.size / 2**20, 1),
+                                                      "limit": round(settings.EMAIL_MAX_BYTES / 2**20, 1)}, [], ""
+    reply, _quoted = split_reply(parsed.text)
+    body = reply or parsed.text.strip()
+    files, refused = [], []
+    for att in parsed.attachments:
+        upload = ContentFile(att.content, name=att.filename)
+        upload.content_type, upload.content_id = att.content_type, att.content_id or ""
+        try:
+            check_file(upload)
+            files.append(upload)
+        except TicketError as exc:
+            refused.append(f"{att.filename}: {'; '.join(exc.messages)}")
+    if refused:
+        body += "\n\n" + _("Attachments not imported (the original keeps them):") + "\n" + "\n".join(refused)
+    if not body.strip():
+        body = _("(attachments only)") if files else _("(empty message)")
+    return body.strip(), files, parsed.html
+
+
+def _store_files(message, files, html):
+    urls = {}
+    for f in files:
+        att = Attachment(message=message, filename=f.name[:255], content_type=f.content_type[:200], size=f.size,
+                         content_id=f.content_id[:255])
+        att.file.save(f.name, f, save=False)
+        att.save()
+        if att.content_id:
+            urls[att.content_id] = reverse("agent:attachment", args=[att.pk])
+    if html:
+        for cid, url in urls.items():  # inline images: cid: references point at the stored files
+            html = html.replace(f"cid:{cid}", url)
+        Message.objects.filter(pk=message.pk).update(body_html=html)
+
+
+def _over_rate_limit(inbound) -> bool:
+    limit, window = settings.EMAIL_RATE_LIMIT, timedelta(hours=1)
+    if limit <= 0 or not inbound.sender:  # 0 turns the limit off
+        return False
+    times = list(InboundEmail.objects.filter(sender=inbound.sender, received_at__gt=inbound.received_at - window,
+                                             received_at__lte=inbound.received_at).exclude(pk=inbound.pk)
+                 .order_by("-received_at").values_list("received_at", flat=True)[:limit])
+    return over_rate_limit(times, inbound.received_at, limit, window)
+
+
+def _record_automatic(inbound, parsed, sender, verdict):
+    """An auto-reply or bounce: an event on its ticket if we can tell which, never an answer."""
+    extra = match.bounced_message_ids(parsed) if verdict.kind == "bounce" else ()
+    thread = match.thread_find(parsed, extra_ids=extra)
+    # A bounce carries our own Message-ID, so it is trusted; an auto-reply needs a participant.
+    ok = thread.ticket is not None and (verdict.kind == "bounce" and thread.via == "our_message_id"
+                                        or match.may_thread(thread, sender))
+    if not ok:
+        return _finish(inbound, State.IGNORED, note=verdict.reason, silent=True)
+    ticket = lock_ticket(thread.ticket)
+    record(ticket, "email_loop", loop=verdict.kind, reason=verdict.reason, inbound=inbound.pk,
+           sender=parsed.from_address, subject=parsed.subject[:200])
+    save(ticket)
+    return _finish(inbound, State.PROCESSED, note=verdict.reason, ticket=ticket, silent=True)
+
+
+def _agent_note(inbound, parsed, sender, thread):
+    """An agent wrote by email. Kept as an internal note: From: can be forged, and a public reply
+    would mail the customer in the agent's name; the agent copies it into a reply if meant."""
+    if thread.ticket is None:
+        return _finish(inbound, State.IGNORED, silent=True,
+                       note=_("From a staff address and not a reply to a ticket: not imported."))
+    body, files, html = _content(parsed, inbound)
+    ticket = lock_ticket(thread.ticket)
+    message = Message.objects.create(ticket=ticket, kind=Message.Kind.INTERNAL, author_user=sender.user, body=body,
+                                     channel=Channel.EMAIL, email_message_id=inbound.email_message_id)
+    _store_files(message, files, html)
+    record(ticket, "noted", actor=sender.user, message=message.pk, via="email", inbound=inbound.pk)
+    save(ticket)
+    return _finish(inbound, State.PROCESSED, ticket=ticket, message=message, silent=True,
+                   note=_("From agent %(user)s: kept as an internal note.") % {"user": sender.user.username})
+
+
+def _notice(inbound_id, kind):
+    from tickets import tasks_mail
+
+    transaction.on_commit(lambda: tasks_mail.email_notice.delay(inbound_id, kind))
