@@ -126,7 +126,7 @@ def ticket_get_for_agent(user, number) -> Ticket:
     roles.require_staff(user)
     try:
         return Ticket.objects.select_related(
-            "organization", "requester", "assignee", "team", "product", "contract", "merged_into"
+            "organization", "requester", "assignee", "team", "product", "contract", "merged_into", "sla_policy"
         ).get(number=number)
     except (Ticket.DoesNotExist, ValueError):
         raise Http404("no such ticket") from None

@@ -61,3 +61,19 @@ def channel_label(value):
     from tickets.models import Channel
 
     return dict(Channel.choices).get(value, value)
+
+
+@register.filter
+def timedelta_short(value):
+    """A duration as 'H:MM' (hours may exceed 24), in the reader's digits."""
+    if value is None:
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    return num(f"{minutes // 60}:{minutes % 60:02d}")
+
+
+@register.filter
+def sla_target_label(value):
+    from tickets.sla_view import LABELS
+
+    return LABELS.get(value, value)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db.models import Count
 from django.utils import timezone
 
+from customers.models import Organization, User
 from tickets import states
 from tickets.demo import scenarios_en, scenarios_fa, scenarios_fa2
 from tickets.demo.clock import Timeline, business
@@ -95,7 +96,9 @@ def _find_target(w, plan):
     """An earlier ticket of the same organisation that a merge or follow-up can refer to."""
     key = plan.org.spec["key"]
     if plan.kind == "merge":
-        ok = [d for d in w.done if d.org_key == key and d.kind in ("normal", "followup") and d.state != states.CLOSED]
+        # still being worked on when the customer writes again
+        ok = [d for d in w.done if d.org_key == key and d.kind in ("normal", "followup")
+              and (d.state in states.OPEN_STATES or (d.state == states.RESOLVED and d.last_at > plan.start))]
     else:
         ok = [d for d in w.done if d.org_key == key and d.kind == "normal" and d.state == states.CLOSED
               and d.last_at < plan.start]
@@ -129,6 +132,7 @@ def load(*, n_tickets=300, seed=1403, real_now=None, log=None):
 def summary(w):
     by_state = dict(Ticket.objects.values_list("status").annotate(n=Count("id")))
     return {
+        "organisations": Organization.objects.count(), "logins": User.objects.count(),
         "tickets": Ticket.objects.count(), "messages": Message.objects.count(), "referrals": Referral.objects.count(),
         "links": TicketLink.objects.count(), "merges": w.count["merges"], "follow_ups": w.count["follow_ups"],
         "by_state": by_state,

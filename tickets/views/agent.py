@@ -16,6 +16,7 @@ from tickets.filters import TicketFilter
 from tickets.forms import (AgentNewTicketForm, AssignForm, ClassifyForm, EtaForm, LinkForm, MergeForm,
                            ReferForm, ReferralAnswerForm, ReplyForm)
 from tickets.models import Referral, Ticket
+from tickets.sla_view import sla_panel
 from tickets.services.errors import ConflictError, TicketError
 
 
@@ -59,7 +60,7 @@ class TicketView(AgentAccessMixin, View):
         ticket = selectors.ticket_get_for_agent(request.user, number)
         timeline, referrals = selectors.ticket_timeline(ticket)
         return render(request, "agent/ticket.html", {
-            "ticket": ticket, "timeline": timeline, "referrals": referrals,
+            "ticket": ticket, "timeline": timeline, "referrals": referrals, "sla": sla_panel(ticket),
             "actions": states.allowed_actions(ticket.status, states.AGENT),
             "reply_form": ReplyForm(initial={"version": ticket.version}),
             "classify_form": ClassifyForm(initial={"version": ticket.version, "type": ticket.type, "priority": ticket.priority,

@@ -50,7 +50,7 @@ class Command(BaseCommand):
             app.conf.task_always_eager, app.conf.task_eager_propagates = saved
             trace_log.setLevel(saved_level)
         self.stdout.write(self.style.SUCCESS(_(
-            "Demo data loaded in %(seconds).1f s: %(tickets)d tickets, %(messages)d messages, %(referrals)d referrals, "
+            "Demo data loaded in %(seconds).1f s: %(logins)d logins, %(organisations)d organisations, %(tickets)d tickets, %(messages)d messages, %(referrals)d referrals, "
             "%(merges)d merges, %(links)d links. Password for every login: demo12345."
         ) % {**counts, "seconds": time.monotonic() - started}))
 
