@@ -290,6 +290,9 @@ class Referral(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     answered_by = models.CharField(_("answered by"), max_length=200, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # A development referral may point at the issue in the team's tracker; the tracker's webhook
+    # answers the referral through it.
+    external_url = models.URLField(_("tracker issue URL"), max_length=500, blank=True, db_index=True)
     # Set once when the answer became late and the agent was told (the follow-up scan's claim).
     overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -326,3 +329,5 @@ class TicketLink(models.Model):
 
 
 from tickets.models_mail import InboundEmail, Mailbox  # noqa: E402,F401
+from tickets.models_work import CannedResponse, SatisfactionRating, SavedView  # noqa: E402,F401
+from tickets.models_api import ApiToken, Webhook, WebhookDelivery  # noqa: E402,F401
