@@ -140,11 +140,13 @@ class Ticket(models.Model):
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
         indexes = [
-            # "my open tickets", sorted by deadline
-            models.Index(fields=["assignee", "status", "next_due_at", "id"], name="ticket_assignee_due"),
-            # "my team's unassigned" and team queues
-            models.Index(fields=["team", "status", "next_due_at", "id"], name="ticket_team_due"),
-            # "all open", "waiting on customer", "breaching soon": by state then deadline
+            # Queues over open tickets walk these partial indexes in deadline order; the WHERE
+            # matches OPEN_Q exactly so the planner can prove the predicate.
+            models.Index(fields=["next_due_at", "id"], name="ticket_open_due", condition=OPEN_Q),
+            models.Index(fields=["assignee", "next_due_at", "id"], name="ticket_open_assignee_due", condition=OPEN_Q),
+            models.Index(fields=["team", "next_due_at", "id"], name="ticket_open_unassigned_due",
+                         condition=OPEN_Q & Q(assignee__isnull=True)),
+            # "waiting on customer", "referred": one state, by deadline
             models.Index(fields=["status", "next_due_at", "id"], name="ticket_status_due"),
             # "recently updated"
             models.Index(fields=["status", "-updated_at", "-id"], name="ticket_status_updated"),

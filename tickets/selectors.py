@@ -1,6 +1,4 @@
 """Every read that matters. Access getters 404 outside what the user may see."""
-import base64
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -9,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from customers import roles
-from tickets import states
+from tickets import keyset, states
 from tickets.models import Attachment, Message, Referral, Ticket, TicketEvent
 
 QUEUES = ("mine", "team_unassigned", "open", "waiting", "referred", "breaching", "breached", "recent", "all")
@@ -36,7 +34,9 @@ def queue_filter(queue: str, user, now=None) -> Q:
     if queue == "mine":
         return open_q & Q(assignee=user)
     if queue == "team_unassigned":
-        return open_q & Q(assignee__isnull=True) & Q(team__in=user.teams.values("pk"))
+        # ids, not a subquery: with one team the planner walks the (team, due) index in order
+        team_ids = list(user.teams.values_list("pk", flat=True))
+        return open_q & Q(assignee__isnull=True) & Q(team_id__in=team_ids)
     if queue == "open":
         return open_q
     if queue == "waiting":
@@ -50,40 +50,6 @@ def queue_filter(queue: str, user, now=None) -> Q:
     if queue in ("recent", "all"):
         return Q()
     raise Http404("unknown queue")
-
-
-def _encode(values) -> str:
-    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str):
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        first, last_id = json.loads(raw)
-        return (datetime.fromisoformat(first) if first else None), int(last_id)
-    except (ValueError, TypeError):
-        raise Http404("bad cursor") from None
-
-
-def _after(sort: str, cursor: str) -> Q:
-    """Rows strictly after the cursor in the sort's order (NULL deadlines sort last)."""
-    value, last_id = _decode(cursor)
-    field, _id = SORTS[sort]
-    if sort == "due":
-        if value is None:
-            return Q(next_due_at__isnull=True, id__gt=last_id)
-        return Q(next_due_at__gt=value) | Q(next_due_at=value, id__gt=last_id) | Q(next_due_at__isnull=True)
-    name = field.lstrip("-")
-    return Q(**{f"{name}__lt": value}) | Q(**{name: value, "id__lt": last_id})
-
-
-def _order(sort: str):
-    from django.db.models import F
-
-    if sort == "due":
-        return [F("next_due_at").asc(nulls_last=True), "id"]
-    return list(SORTS[sort])
 
 
 def ticket_list_for_agent(user, *, queue="open", filters=None, sort="due", cursor=None,
@@ -100,25 +66,16 @@ def ticket_list_for_agent(user, *, queue="open", filters=None, sort="due", curso
     qs = Ticket.objects.filter(queue_filter(queue, user, now))
     if filters:
         qs = TicketFilter(filters, queryset=qs).qs
-    if cursor:
-        qs = qs.filter(_after(sort, cursor))
-    qs = (
-        qs.select_related("organization", "requester", "assignee", "team", "product")
-        .only(
-            "number", "subject", "status", "type", "priority", "channel", "tags", "created_at", "updated_at",
-            "next_due_at", "first_response_due_at", "resolution_due_at", "eta", "version",
-            "organization__name", "requester__name", "assignee__username", "assignee__first_name",
-            "assignee__last_name", "team__name", "product__name",
-        )
-        .order_by(*_order(sort))
+    qs = qs.select_related("organization", "requester", "assignee", "team", "product").only(
+        "number", "subject", "status", "type", "priority", "channel", "tags", "created_at", "updated_at",
+        "next_due_at", "first_response_due_at", "resolution_due_at", "eta", "version",
+        "organization__name", "requester__name", "assignee__username", "assignee__first_name",
+        "assignee__last_name", "team__name", "product__name",
     )
-    rows = list(qs[: limit + 1])
-    items = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        last = items[-1]
-        key = SORTS[sort][0].lstrip("-")
-        next_cursor = _encode([getattr(last, key), last.pk])
+    if sort == "due":
+        items, next_cursor = keyset.page_ascending_nulls_last(qs, "next_due_at", cursor, limit)
+    else:
+        items, next_cursor = keyset.page_descending(qs, SORTS[sort][0].lstrip("-"), cursor, limit)
     return Page(items=items, next_cursor=next_cursor)
 
 
@@ -148,11 +105,7 @@ def ticket_list_for_customer(user, *, cursor=None, limit=PAGE_SIZE, status=None)
         qs = qs.filter(status__in=sorted(states.OPEN_STATES | {states.RESOLVED}))
     elif status == "closed":
         qs = qs.filter(status=states.CLOSED)
-    if cursor:
-        qs = qs.filter(_after("created", cursor))
-    rows = list(qs.select_related("requester").order_by("-created_at", "-id")[: limit + 1])
-    items = rows[:limit]
-    next_cursor = _encode([items[-1].created_at, items[-1].pk]) if len(rows) > limit else None
+    items, next_cursor = keyset.page_descending(qs.select_related("requester"), "created_at", cursor, limit)
     return Page(items=items, next_cursor=next_cursor)
 
 

@@ -3,8 +3,8 @@
 The services take `now` for the times they compute (first response, resolution, referral due
 dates ...), but the rows they write are stamped by Django with the real clock (auto_now_add /
 auto_now). So that the demo shows ninety days of history, `Timeline.step()` calls a service with
-the simulated `now` and then moves the rows that call wrote back to that moment with a queryset
-update. This rewriting of history is acceptable for demo data only; no real code path does it.
+the simulated `now`, and the rows that call wrote are then moved back to that moment with
+UPDATE statements (`step()`, `settle()`, `finish()`). This rewriting of history is acceptable for demo data only; no real code path does it.
 """
 import inspect
 from datetime import datetime, time, timedelta
@@ -48,32 +48,36 @@ def business(moment, rng=None):
     return local
 
 
+def _q(model, name=None):
+    ops = connection.ops
+    return ops.quote_name(model._meta.get_field(name).column if name else model._meta.db_table)
+
+
 @lru_cache(maxsize=1)
-def _move_sql():
-    """One statement (data-modifying CTEs, one round trip) that moves every row stamped at or
-    after %(mark)s to %(when)s; table and column names come from the models."""
-    def column(model, name):
-        return connection.ops.quote_name(model._meta.get_field(name).column)
-
-    def table(model):
-        return connection.ops.quote_name(model._meta.db_table)
-
-    created, updated = column(Ticket, "created_at"), column(Ticket, "updated_at")
-    parts = [
-        f"UPDATE {table(Ticket)} SET {created} = CASE WHEN {created} >= %(mark)s THEN %(when)s ELSE {created} END, "
-        f"{updated} = CASE WHEN {updated} >= %(mark)s THEN %(when)s ELSE {updated} END "
-        f"WHERE {created} >= %(mark)s OR {updated} >= %(mark)s"
-    ]
+def _stamped():
+    """(model, timestamp field) of every row a ticket service writes, except the ticket itself."""
     moved = [(Message, "created_at"), (TicketEvent, "at"), (Referral, "created_at"), (TicketLink, "created_at")]
     try:
         moved.append((apps.get_model("tickets", "Notification"), "created_at"))
     except LookupError:  # in-app notifications are optional
         pass
-    for model, name in moved:
-        col = column(model, name)
-        parts.append(f"UPDATE {table(model)} SET {col} = %(when)s WHERE {col} >= %(mark)s")
+    return moved
+
+
+def _move_sql(steps):
+    """One statement (data-modifying CTEs, one round trip) moving each row stamped in step k,
+    i.e. at or after marks[k] and before marks[k+1], to whens[k]. Returns (sql, params)."""
+    parts, params = [], []
+    for model, name in _stamped():
+        col = _q(model, name)
+        branches = " ".join(f"WHEN {col} >= %s THEN %s" for _ in steps)
+        parts.append(f"UPDATE {_q(model)} SET {col} = CASE {branches} END WHERE {col} >= %s")
+        for mark, when in reversed(steps):  # latest first: the first matching branch wins
+            params += [mark, when]
+        params.append(steps[0][0])
     # PostgreSQL runs every data-modifying WITH clause to completion, whether or not it is read.
-    return "WITH " + ", ".join(f"m{i} AS ({sql} RETURNING 1)" for i, sql in enumerate(parts)) + " SELECT 1"
+    sql = "WITH " + ", ".join(f"m{i} AS ({part} RETURNING 1)" for i, part in enumerate(parts)) + " SELECT 1"
+    return sql, params
 
 
 @lru_cache(maxsize=None)
@@ -88,6 +92,7 @@ class Timeline:
         self.real_now = real_now
         # Nothing may be stamped later than this: the demo ends just before the load starts.
         self.limit = real_now - timedelta(minutes=5)
+        self.steps = []  # (mark, when) of the service calls not yet settled
 
     def clamp(self, previous, wanted):
         """`wanted`, unless that is in the future; then a moment between `previous` and the limit."""
@@ -102,12 +107,22 @@ class Timeline:
         result = fn(*args, **kwargs)
         # Every row written by this call carries a real timestamp >= mark; every older row has
         # already been moved into the past, so `>= mark` selects exactly this call's rows.
-        with connection.cursor() as cursor:
-            cursor.execute(_move_sql(), {"mark": mark, "when": when})
+        # The SLA code reads a ticket's creation time, so that one moves at once; the rest
+        # (messages, events ...) is read by no service and moves once per story in settle().
+        Ticket.objects.filter(created_at__gte=mark).update(created_at=when)
+        self.steps.append((mark, when))
         return result
+
+    def settle(self):
+        """Move the rows written since the last settle() to their simulated moments."""
+        if self.steps:
+            with connection.cursor() as cursor:
+                cursor.execute(*_move_sql(self.steps))
+            self.steps = []
 
     def finish(self, orgs_since):
         """A ticket was last updated at its latest event (a merge may touch an older ticket later)."""
+        self.settle()
         latest = TicketEvent.objects.filter(ticket=OuterRef("pk")).values("ticket").annotate(m=Max("at")).values("m")
         Ticket.objects.update(updated_at=Subquery(latest))
         Organization.objects.update(created_at=orgs_since)

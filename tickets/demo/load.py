@@ -82,6 +82,8 @@ def _plans(w, orgs, n):
             kind = "merge" if roll < 0.025 else "followup" if roll < 0.05 else "normal"
         if kind == "followup":
             state = rng.choice([states.NEW, states.OPEN])
+        elif kind == "merge":
+            state = states.CLOSED  # what a merged duplicate ends as (also if no target turns up)
         lo, hi = AGE_DAYS[kind if kind != "normal" else state]
         raw = w.real_now - timedelta(days=rng.uniform(lo, hi))
         start = business(raw, w.trng) if channel in (Channel.PHONE, Channel.CHAT, Channel.VISIT) or rng.random() < 0.8 else raw

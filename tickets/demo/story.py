@@ -182,6 +182,7 @@ class Story:
     # -- whole lives -----------------------------------------------------------------------
     def run(self):
         getattr(self, f"life_{self.plan.kind}")()
+        self.w.timeline.settle()
         status = self.ticket.status
         self.w.done.append(Done(self.ticket_id, self.org.spec["key"], self.s.key, status, self.t, self.plan.kind))
         return self.ticket_id

@@ -6,19 +6,21 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from customers.models import Organization
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Load demo users, organisations and a few hundred tickets (password for every login: demo12345).")
+    @property
+    def help(self):
+        # argparse needs a real str, so this is translated when the parser is built.
+        return _("Load demo users, organisations and a few hundred tickets (password for every login: demo12345).")
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true",
-                            help=gettext_lazy("Do nothing if any organisation exists (keeps the data of an earlier run)."))
-        parser.add_argument("--tickets", type=int, default=300, help=gettext_lazy("How many tickets to create."))
-        parser.add_argument("--seed", type=int, default=1403, help=gettext_lazy("Random seed (same seed, same data)."))
+                            help=_("Do nothing if any organisation exists (keeps the data of an earlier run)."))
+        parser.add_argument("--tickets", type=int, default=300, help=_("How many tickets to create."))
+        parser.add_argument("--seed", type=int, default=1403, help=_("Random seed (same seed, same data)."))
 
     def handle(self, *args, if_empty=False, tickets=300, seed=1403, **options):
         self.verbosity = options.get("verbosity", 1)
