@@ -52,6 +52,16 @@ def queue_filter(queue: str, user, now=None) -> Q:
     raise Http404("unknown queue")
 
 
+def _queue_row(qs):
+    """What a queue row shows, joined in the same query."""
+    return qs.select_related("organization", "requester", "assignee", "team", "product").only(
+        "number", "subject", "status", "type", "priority", "channel", "tags", "created_at", "updated_at",
+        "next_due_at", "first_response_due_at", "resolution_due_at", "eta", "version",
+        "organization__name", "requester__name", "assignee__username", "assignee__first_name",
+        "assignee__last_name", "team__name", "product__name",
+    )
+
+
 def ticket_list_for_agent(user, *, queue="open", filters=None, sort="due", cursor=None,
                           limit=PAGE_SIZE, now=None) -> Page:
     """One page of a queue, in one query whatever the queue's size (keyset, no OFFSET, no COUNT).
@@ -66,16 +76,10 @@ def ticket_list_for_agent(user, *, queue="open", filters=None, sort="due", curso
     qs = Ticket.objects.filter(queue_filter(queue, user, now))
     if filters:
         qs = TicketFilter(filters, queryset=qs).qs
-    qs = qs.select_related("organization", "requester", "assignee", "team", "product").only(
-        "number", "subject", "status", "type", "priority", "channel", "tags", "created_at", "updated_at",
-        "next_due_at", "first_response_due_at", "resolution_due_at", "eta", "version",
-        "organization__name", "requester__name", "assignee__username", "assignee__first_name",
-        "assignee__last_name", "team__name", "product__name",
-    )
     if sort == "due":
-        items, next_cursor = keyset.page_ascending_nulls_last(qs, "next_due_at", cursor, limit)
+        items, next_cursor = keyset.page_ascending_nulls_last(qs, "next_due_at", cursor, limit, _queue_row)
     else:
-        items, next_cursor = keyset.page_descending(qs, SORTS[sort][0].lstrip("-"), cursor, limit)
+        items, next_cursor = keyset.page_descending(qs, SORTS[sort][0].lstrip("-"), cursor, limit, _queue_row)
     return Page(items=items, next_cursor=next_cursor)
 
 
@@ -105,7 +109,7 @@ def ticket_list_for_customer(user, *, cursor=None, limit=PAGE_SIZE, status=None)
         qs = qs.filter(status__in=sorted(states.OPEN_STATES | {states.RESOLVED}))
     elif status == "closed":
         qs = qs.filter(status=states.CLOSED)
-    items, next_cursor = keyset.page_descending(qs.select_related("requester"), "created_at", cursor, limit)
+    items, next_cursor = keyset.page_descending(qs, "created_at", cursor, limit, lambda q: q.select_related("requester"))
     return Page(items=items, next_cursor=next_cursor)
 
 
