@@ -239,3 +239,16 @@ def test_admin_lists_inbound_mail_and_replays_quarantined_messages(admin_client,
     admin_client.post(changelist, {"action": "replay", "_selected_action": [inbound.pk]})
     inbound.refresh_from_db()
     assert inbound.state == State.PROCESSED and inbound.ticket is not None
+
+
+def test_stored_mail_whose_task_was_lost_is_requeued_by_the_poll(customer_reza, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from tickets import tasks_mail
+
+    inbound, _ = store_raw(raw_email(), "smtp")  # stored, but the broker never got the task
+    InboundEmail.objects.filter(pk=inbound.pk).update(received_at=timezone.now() - timezone.timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks_mail.mailboxes_poll()["requeued"] == 1
+    inbound.refresh_from_db()
+    assert inbound.state == State.PROCESSED and inbound.ticket is not None

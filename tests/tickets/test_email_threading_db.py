@@ -1,7 +1,6 @@
 """Email threading against the database: which ticket a message joins, who may join it, and what
 is never answered automatically (DESIGN.md "Email threading")."""
 from datetime import timedelta
-from email.message import EmailMessage
 
 from django.conf import settings as django_settings
 from django.core import mail
@@ -89,17 +88,19 @@ def test_auto_reply_that_matches_no_ticket_is_ignored_with_its_reason(customer_r
 
 
 def _bounce_of(message_id: str) -> bytes:
-    report = EmailMessage()
-    report["From"] = "Mail Delivery System <MAILER-DAEMON@mx.pars.example>"
-    report["To"] = "support@poshtiban.localhost"
-    report["Subject"] = "Undelivered Mail Returned to Sender"
-    report["Message-ID"] = "<bounce-1@mx.pars.example>"
-    report.set_content("Your message could not be delivered.")
-    report.add_attachment(f"From: support@poshtiban.localhost\nMessage-ID: {message_id}\n".encode(),
-                          maintype="text", subtype="rfc822-headers")
-    report.replace_header("Content-Type", 'multipart/report; report-type="delivery-status"; boundary="'
-                          + report.get_boundary() + '"')
-    return report.as_bytes()
+    """A Postfix-style delivery report that quotes our original's headers."""
+    return (
+        "From: Mail Delivery System <MAILER-DAEMON@mx.pars.example>\r\n"
+        "To: support@poshtiban.localhost\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+        "Message-ID: <bounce-1@mx.pars.example>\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
+        "--B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+        "--B\r\nContent-Type: message/delivery-status\r\n\r\n"
+        "Reporting-MTA: dns; mx.pars.example\r\n\r\nFinal-Recipient: rfc822; gone@pars.example\r\n"
+        "Action: failed\r\nStatus: 5.1.1\r\n\r\n"
+        "--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        f"From: support@poshtiban.localhost\r\nMessage-ID: {message_id}\r\nSubject: [#1] x\r\n"
+        "--B--\r\n").encode()
 
 
 def test_bounce_of_our_mail_is_recorded_on_its_ticket_and_not_answered(ticket_a, agent_ali,

@@ -107,7 +107,7 @@ def requeue_stale(older_than=timedelta(minutes=2), limit=100) -> int:
 
 def _finish(inbound, state, *, note="", ticket=None, message=None, silent=None):
     inbound.state = state
-    inbound.note = "\n".join(x for x in (inbound.note, note) if x)
+    _add_note(inbound, note)
     inbound.ticket = ticket or inbound.ticket
     inbound.message = message or inbound.message
     inbound.silent = inbound.silent if silent is None else silent
@@ -133,49 +133,51 @@ def _process(inbound: InboundEmail, policy: str):
         inbound.error = _("The message has no sender address.")
         return _finish(inbound, State.QUARANTINED, silent=True)
 
-    rate_limited = _over_rate_limit(inbound)
-    # Lists and a sender past the rate limit may write, but are never answered automatically;
-    # an oversize message gets the oversize notice instead of the acknowledgement.
-    silent = verdict.kind != "normal" or rate_limited or parsed.is_oversize
+    loop = None  # why nobody may be answered automatically; recorded on the ticket
+    if verdict.kind != "normal":  # list mail may open a ticket, never get an answer
+        loop = (verdict.kind, verdict.reason)
+    elif _over_rate_limit(inbound):
+        loop = ("rate_limit", _("more than %(n)s messages in an hour") % {"n": settings.EMAIL_RATE_LIMIT})
+    silent = loop is not None or parsed.is_oversize  # oversize: the notice replaces the acknowledgement
     thread = match.thread_find(parsed)
     if sender.user is not None:
         return _agent_note(inbound, parsed, sender, thread)
     if thread.ticket is not None and not match.may_thread(thread, sender):
-        inbound.note = "\n".join(filter(None, [inbound.note, _("Not threaded into #%(n)s by %(via)s: the sender is not "
-                                                              "a participant.") % {"n": thread.ticket.number, "via": thread.via}]))
+        _add_note(inbound, _("Not threaded into #%(n)s by %(via)s: the sender is not a participant.") % {
+            "n": thread.ticket.number, "via": thread.via})
         thread = match.Thread()
     contact = sender.contact
     if contact is None:
         contact, made = match.contact_for_unknown(parsed.from_address, parsed.from_name, policy=policy)
         if contact is None:
             _finish(inbound, State.HELD, note=_("Unknown sender domain: held for review."), silent=silent)
-            if not silent:
+            if loop is None:
                 _notice(inbound.pk, "held")
             return None
-        inbound.note = "\n".join(filter(None, [inbound.note, _("New contact (%(made)s) for %(address)s.") % {
-            "made": made, "address": parsed.from_address}]))
-    _finish_as_message(inbound, parsed, contact, thread, silent=silent,
-                       loop=(verdict.kind, verdict.reason) if verdict.kind != "normal" else (
-                           ("rate_limit", _("over %(n)s messages an hour") % {"n": settings.EMAIL_RATE_LIMIT})
-                           if rate_limited else None),
-                       own=own)
-    if parsed.is_oversize and verdict.kind == "normal" and not rate_limited:
+        _add_note(inbound, _("New contact (%(made)s) for %(address)s.") % {"made": made, "address": parsed.from_address})
+    _finish_as_message(inbound, parsed, contact, thread, silent=silent, loop=loop, own=own)
+    if parsed.is_oversize and loop is None:
         _notice(inbound.pk, "oversize")
     return None
+
+
+def _add_note(inbound, text):
+    inbound.note = "\n".join(x for x in (inbound.note, text) if x)
 
 
 def _finish_as_message(inbound, parsed, contact, thread, *, silent, loop, own):
     body, files, html = _content(parsed, inbound)
     mid = inbound.email_message_id
     existing = Message.objects.filter(email_message_id=mid).first()
-    if existing is not None:  # made by an earlier run that committed: never twice
+    if existing is not None:  # already imported by another route (an import, a merge): never twice
         return _finish(inbound, State.PROCESSED, ticket=existing.ticket, message=existing, silent=silent)
-    # Link before the services run: their after-commit acknowledgement reads `silent` from here.
-    inbound.silent = silent
+    # `silent` and the ticket link are saved (by _finish) before commit, so the acknowledgement
+    # that ticket_create queues for after commit can read them and stay quiet.
     if thread.ticket is not None:
         message = ticket_customer_reply(thread.ticket, contact=contact, body=body, channel=Channel.EMAIL,
                                         email_message_id=mid)
-        how = _("Threaded into #%(n)s by %(via)s %(key)s.") % {"n": thread.ticket.number, "via": thread.via, "key": thread.key}
+        how = _("Threaded into #%(n)s by %(via)s %(key)s.") % {
+            "n": thread.ticket.number, "via": thread.via, "key": thread.key}
     else:
         subject = match.clean_subject(parsed.subject) or _("(no subject)")
         ticket = ticket_create(actor=None, requester=contact, subject=subject, body=body, channel=Channel.EMAIL,

@@ -62,10 +62,10 @@ def contact_for_unknown(address: str, name: str, *, policy: str) -> tuple[Contac
     if org is None:
         if policy != "create":
             return None, ""
-        # email_domains stays empty: whether a (possibly freemail) domain identifies one customer
-        # is for an admin to decide, so the next sender from it does not join automatically.
-        org, org_created = Organization.objects.get_or_create(
-            name=domain[:200], defaults={"notes": _("Created from email: first sender %(address)s.") % {"address": address}})
+        # Found again by its name; email_domains stays empty because whether a domain identifies
+        # one customer (gmail.com does not) is for an admin to decide.
+        notes = _("Created from email: first sender %(address)s.") % {"address": address}
+        org, org_created = Organization.objects.get_or_create(name=domain[:200], defaults={"notes": notes})
         made = "organization" if org_created else made
     try:
         with transaction.atomic():  # two mails from one new sender at once: the unique index decides

@@ -7,7 +7,6 @@ import imaplib
 import logging
 import re
 import ssl
-import zlib
 
 from django.db import connection
 from django.utils import timezone
@@ -40,13 +39,20 @@ def _raw_of(fetched) -> bytes | None:
     return None
 
 
-def _done(conn: imaplib.IMAP4, uid: bytes, mailbox: Mailbox):
+def _capabilities(conn: imaplib.IMAP4) -> set[str]:
+    """Asked again after login: servers announce more (e.g. MOVE) to a logged-in client."""
+    typ, data = conn.capability()
+    words = b" ".join(d for d in data if isinstance(d, bytes)).decode("ascii", "replace").upper().split()
+    return set(words) | {c.upper() for c in conn.capabilities}
+
+
+def _done(conn: imaplib.IMAP4, uid: bytes, mailbox: Mailbox, caps: set[str]):
     """Take the stored message out of the "new" set: moved, or marked as read."""
     if not mailbox.processed_folder:
         conn.uid("STORE", uid, "+FLAGS", "(\\Seen)")
         return
     target = _quote(mailbox.processed_folder)
-    if "MOVE" in conn.capabilities:  # RFC 6851; else copy, flag deleted, expunge
+    if "MOVE" in caps:  # RFC 6851; else copy, flag deleted, expunge
         typ, _data = conn.uid("MOVE", uid, target)
         if typ == "OK":
             return
@@ -63,6 +69,7 @@ def mailbox_poll(mailbox: Mailbox) -> dict:
     conn = _connect(mailbox)
     try:
         conn.login(mailbox.username, mailbox.password)
+        caps = _capabilities(conn)
         typ, data = conn.select(_quote(mailbox.folder))
         if typ != "OK":
             raise imaplib.IMAP4.error(f"cannot open folder {mailbox.folder}: {data!r}")
@@ -76,7 +83,7 @@ def mailbox_poll(mailbox: Mailbox) -> dict:
                 log.warning("mailbox %s: UID %s could not be fetched (%r)", mailbox, uid, fetched)
                 continue
             inbound, created = store_raw(raw, "imap", mailbox)  # committed before the server is told
-            _done(conn, uid, mailbox)
+            _done(conn, uid, mailbox, caps)
             counts["fetched"] += 1
             counts["new" if created else "duplicates"] += 1
             if inbound.state == inbound.State.STORED:
@@ -89,16 +96,19 @@ def mailbox_poll(mailbox: Mailbox) -> dict:
     return counts
 
 
+_LOCK_SPACE = 0x6D61696C  # "mail": keeps these advisory lock keys apart from anyone else's
+
+
 def _try_lock(mailbox: Mailbox) -> bool:
     """A session advisory lock: a slow poll and the next beat tick never read one mailbox twice."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [0x6d61696c, zlib.crc32(str(mailbox.pk).encode()) & 0x7FFFFFFF])
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_SPACE, mailbox.pk & 0x7FFFFFFF])
         return cursor.fetchone()[0]
 
 
 def _unlock(mailbox: Mailbox):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [0x6d61696c, zlib.crc32(str(mailbox.pk).encode()) & 0x7FFFFFFF])
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_SPACE, mailbox.pk & 0x7FFFFFFF])
 
 
 def mailboxes_poll() -> dict:
@@ -112,7 +122,7 @@ def mailboxes_poll() -> dict:
             counts = mailbox_poll(mailbox)
             error = ""
             summary[mailbox.name] = counts
-        except (OSError, imaplib.IMAP4.error, ssl.SSLError) as exc:
+        except Exception as exc:  # noqa: BLE001 - recorded on the mailbox for the admin; the others still run
             error = re.sub(r"\s+", " ", f"{type(exc).__name__}: {exc}")[:2000]
             log.warning("mailbox %s: %s", mailbox, error)
             summary[mailbox.name] = error
