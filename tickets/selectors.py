@@ -123,11 +123,15 @@ def ticket_get_for_customer(user, number) -> Ticket:
 
 def ticket_messages(ticket, *, public_only: bool):
     """The conversation with authors and attachments in three queries, whatever its length."""
+    from tickets.models import InboundEmail
+
     qs = ticket.messages.select_related("author_user", "author_contact").prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.only("id", "message_id", "filename", "size", "content_type"))
     )
     if public_only:
         qs = qs.filter(kind=Message.Kind.PUBLIC)
+    else:  # staff see a link to the original email; never load the raw bytes for it
+        qs = qs.prefetch_related(Prefetch("inbound_emails", queryset=InboundEmail.objects.only("id", "message_id")))
     return list(qs.order_by("created_at", "id"))
 
 
@@ -155,3 +159,83 @@ def attachment_get_for_user(user, attachment_id) -> Attachment:
         return qs.get(pk=attachment_id)
     except (Attachment.DoesNotExist, ValueError):
         raise Http404("no such attachment") from None
+
+
+def queue_counts(user, now=None):
+    """Counts on the queue tabs: one aggregate over open tickets, cached for 30 s per agent (a
+    million-row COUNT on every page view is what makes other helpdesks slow)."""
+    from django.core.cache import cache
+    from django.db.models import Count
+
+    key = f"queue-counts:{user.pk}"
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    now = now or timezone.now()
+    team_ids = list(user.teams.values_list("pk", flat=True))
+    open_qs = Ticket.objects.filter(status__in=sorted(states.OPEN_STATES))
+    counts = open_qs.aggregate(
+        mine=Count("id", filter=Q(assignee=user)),
+        team_unassigned=Count("id", filter=Q(assignee__isnull=True, team_id__in=team_ids)),
+        open=Count("id"),
+        waiting=Count("id", filter=Q(status=states.PENDING_CUSTOMER)),
+        referred=Count("id", filter=Q(status=states.ON_HOLD)),
+        breaching=Count("id", filter=Q(next_due_at__gte=now, next_due_at__lt=now + BREACHING_WINDOW)),
+        breached=Count("id", filter=Q(next_due_at__lt=now)),
+    )
+    cache.set(key, counts, 30)
+    return counts
+
+
+def staff_choices():
+    """Agents for assignment pickers; cached a minute (every queue page shows them)."""
+    from django.core.cache import cache
+
+    from customers.models import User
+
+    hit = cache.get("staff-choices")
+    if hit is not None:
+        return hit
+    value = list(User.objects.filter(role__in=sorted(roles.STAFF_ROLES), is_active=True).order_by("first_name", "username")
+                 .only("id", "username", "first_name", "last_name"))
+    cache.set("staff-choices", value, 60)
+    return value
+
+
+def customer_card(ticket):
+    """Who is asking: their organisation's open tickets, recent history and satisfaction (3 queries)."""
+    from django.db.models import Avg
+
+    from tickets.models import SatisfactionRating
+
+    org_open = Ticket.objects.filter(organization_id=ticket.organization_id, status__in=sorted(states.OPEN_STATES)).count()
+    recent = list(Ticket.objects.filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk)
+                  .only("number", "subject", "status", "created_at").order_by("-created_at")[:5])
+    rating = SatisfactionRating.objects.filter(ticket__organization_id=ticket.organization_id).aggregate(avg=Avg("score"))
+    return {"org_open": org_open, "recent": recent, "satisfaction": rating["avg"]}
+
+
+def canned_for(user, ticket):
+    from tickets.models import CannedResponse
+
+    return list(CannedResponse.objects.filter(Q(team__isnull=True) | Q(team_id=ticket.team_id)).only("id", "title", "language"))
+
+
+def filter_choices():
+    """(id, name) lists for the queue's filter pickers; cached a minute. Rendering a few hundred
+    <option>s through form widgets costs more than the whole queue query, so the page loops plain lists."""
+    from django.core.cache import cache
+
+    from customers.models import Organization, Product
+    from tickets.models import Team
+
+    hit = cache.get("filter-choices")
+    if hit is not None:
+        return hit
+    value = {
+        "teams": list(Team.objects.order_by("name").values_list("pk", "name")),
+        "organizations": list(Organization.objects.order_by("name").values_list("pk", "name")),
+        "products": list(Product.objects.filter(is_active=True).order_by("name").values_list("pk", "name")),
+    }
+    cache.set("filter-choices", value, 60)
+    return value

@@ -77,3 +77,60 @@ def sla_target_label(value):
     from tickets.sla_view import LABELS
 
     return LABELS.get(value, value)
+
+
+# Choice labels resolved once per language: a queue page shows hundreds of them, and each
+# get_FOO_display() call goes through gettext again.
+_LABELS: dict = {}
+
+
+@register.filter
+def label(value, kind):
+    from django.utils.translation import get_language
+
+    from tickets import models as m
+
+    key = (get_language(), kind)
+    table = _LABELS.get(key)
+    if table is None:
+        choices = {"status": m.Status, "type": m.TicketType, "priority": m.Priority, "channel": m.Channel, "unit": m.Unit}[kind]
+        table = _LABELS[key] = {code: str(text) for code, text in choices.choices}
+    return table.get(value, value)
+
+
+_SPANS: dict = {}
+
+
+def _span_text(seconds):
+    """'45 min', '3 h', '2 d' in the reader's language; formats translated once per language."""
+    from django.utils.translation import get_language
+
+    lang = get_language()
+    fmt = _SPANS.get(lang)
+    if fmt is None:
+        fmt = _SPANS[lang] = (_("%(n)s min"), _("%(n)s h"), _("%(n)s d"), _("in %(time)s"), _("%(time)s overdue"), _("%(time)s ago"))
+    minutes = max(0, int(seconds // 60))
+    if minutes < 60:
+        text = fmt[0] % {"n": minutes}
+    elif minutes < 48 * 60:
+        text = fmt[1] % {"n": minutes // 60}
+    else:
+        text = fmt[2] % {"n": minutes // 1440}
+    return text, fmt
+
+
+@register.filter
+def countdown_short(value):
+    if not value:
+        return ""
+    delta = (value - timezone.now()).total_seconds()
+    text, fmt = _span_text(abs(delta))
+    return num((fmt[3] if delta >= 0 else fmt[4]) % {"time": text})
+
+
+@register.filter
+def ago_short(value):
+    if not value:
+        return ""
+    text, fmt = _span_text((timezone.now() - value).total_seconds())
+    return num(fmt[5] % {"time": text})

@@ -49,9 +49,13 @@ class QueueView(AgentAccessMixin, View):
                                                cursor=request.GET.get("cursor"))
         params = request.GET.copy()
         params.pop("cursor", None)
+        counts = selectors.queue_counts(request.user)
         return render(request, "agent/queue.html", {
-            "page": page, "queue": queue, "sort": sort, "queues": [(k, str(v)) for k, v in QUEUE_LABELS],
-            "filter": TicketFilter(filter_data), "params": params.urlencode(),
+            "page": page, "queue": queue, "sort": sort,
+            "queues": [(k, str(v), counts.get(k)) for k, v in QUEUE_LABELS],
+            "choices": selectors.filter_choices(), "params": params.urlencode(),
+            "saved_views": list(request.user.saved_views.all()), "agents": selectors.staff_choices(),
+            "actions": [(a, states.TRANSITIONS[a]) for a in ("open", "wait_customer", "hold", "resume", "resolve", "close")],
         })
 
 
@@ -61,6 +65,7 @@ class TicketView(AgentAccessMixin, View):
         timeline, referrals = selectors.ticket_timeline(ticket)
         return render(request, "agent/ticket.html", {
             "ticket": ticket, "timeline": timeline, "referrals": referrals, "sla": sla_panel(ticket),
+            "card": selectors.customer_card(ticket), "canned": selectors.canned_for(request.user, ticket),
             "actions": states.allowed_actions(ticket.status, states.AGENT),
             "reply_form": ReplyForm(initial={"version": ticket.version}),
             "classify_form": ClassifyForm(initial={"version": ticket.version, "type": ticket.type, "priority": ticket.priority,
