@@ -8,6 +8,13 @@ from tickets.models import Referral, Ticket
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def act(page, selector):
+    """Click a ticket action and wait until htmx has fetched the updated ticket page."""
+    with page.expect_response(lambda r: r.request.method == "GET" and "/agent/tickets/" in r.url):
+        page.click(selector)
+    page.wait_for_timeout(100)  # the swap settles
+
+
 @pytest.mark.parametrize("lang", ["fa", "en"])
 def test_agent_triages_a_new_ticket_end_to_end(page, lang, agent_ali, ticket_a, product):
     agent_ali.language = lang
@@ -17,33 +24,32 @@ def test_agent_triages_a_new_ticket_end_to_end(page, lang, agent_ali, ticket_a, 
     page.goto("/agent/?queue=open")
     shot(page, f"triage-{lang}-1-queue")
     page.click(f"text={ticket_a.subject}")
+    page.evaluate("window.__sameDocument = true")  # survives only if actions never reload the page
 
     page.select_option("[data-testid=classify-form] select[name=type]", "defect")
     page.select_option("[data-testid=classify-form] select[name=priority]", "high")
     page.select_option("[data-testid=classify-form] select[name=product]", str(product.pk))
-    page.click("[data-testid=classify-form] button")
-    page.wait_for_load_state()
+    act(page, "[data-testid=classify-form] button")
 
-    page.click("[data-testid=take]")
+    act(page, "[data-testid=take]")
     page.fill("[data-testid=composer]", "We are checking the print module.")
-    page.click("[data-testid=send]")
-    page.wait_for_load_state()
+    act(page, "[data-testid=send]")
     assert "We are checking the print module." in page.inner_text("[data-testid=timeline]")
 
     page.click("[data-testid=open-refer]")
     page.select_option("[data-testid=refer-form] select[name=unit]", "development")
     page.fill("[data-testid=refer-form] textarea[name=question]", "Is the print bug fixed in 4.2?")
-    page.click("[data-testid=refer-form] button")
-    page.wait_for_load_state()
+    act(page, "[data-testid=refer-form] button")
     shot(page, f"triage-{lang}-2-referred")
 
     page.fill("textarea[name=answer]", "Fixed in 4.2.1")
-    page.click("[data-testid=record-answer]")
-    page.wait_for_load_state()
-    page.click("[data-testid=action-resolve]")
-    page.wait_for_load_state()
+    act(page, "[data-testid=record-answer]")
+    with page.expect_response(lambda r: r.request.method == "GET" and "/agent/tickets/" in r.url):
+        page.keyboard.press("e")  # the resolve shortcut
+    page.wait_for_selector(".badge-state-resolved")
     shot(page, f"triage-{lang}-3-resolved")
 
+    assert page.evaluate("window.__sameDocument === true"), "an action reloaded the whole page"
     ticket = Ticket.objects.get(pk=ticket_a.pk)
     assert (ticket.type, ticket.priority, ticket.product_id, ticket.status) == ("defect", "high", product.pk, "resolved")
     assert ticket.assignee_id == agent_ali.pk

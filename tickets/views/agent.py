@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -94,8 +95,7 @@ class TicketActionView(AgentAccessMixin, View):
         except ConflictError as exc:
             messages.error(request, exc.messages[0])
             for event in exc.changes:
-                who = event.actor.display_name if event.actor else _("the system")
-                messages.warning(request, _("%(who)s: %(what)s") % {"who": who, "what": event.kind})
+                messages.warning(request, render_to_string("partials/event_text.html", {"e": event}).strip())
         except TicketError as exc:
             messages.error(request, " ".join(exc.messages))
         except PermissionDenied as exc:
