@@ -74,3 +74,15 @@ def send_staff_update(ticket_id, user_id, reason):
         return 0
     return _send(to=[user.email], subject=ticket.subject, template="emails/staff_update.txt",
                  context={"reason": reason, "user": user}, language=user.language, ticket=ticket, automatic=True)
+
+
+def send_notification_emails(notification_ids):
+    from tickets.models import Notification
+
+    sent = 0
+    for note in Notification.objects.filter(pk__in=notification_ids).select_related("user", "ticket"):
+        if note.user.email and note.ticket_id:
+            sent += _send(to=[note.user.email], subject=note.ticket.subject, template="emails/staff_update.txt",
+                          context={"reason": note.kind, "user": note.user}, language=note.user.language,
+                          ticket=note.ticket, automatic=True)
+    return sent

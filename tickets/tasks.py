@@ -24,6 +24,12 @@ def email_staff_update(self, ticket_id, user_id, reason):
     emails.send_staff_update(ticket_id, user_id, reason)
 
 
+@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def email_notifications(self, notification_ids):
+    """Email for in-app notifications written in bulk (the SLA scan): one task per batch."""
+    emails.send_notification_emails(notification_ids)
+
+
 @shared_task
 def sla_scan():
     """Beat, every minute: warnings, breaches and escalations that have come due."""

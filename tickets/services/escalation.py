@@ -1,84 +1,119 @@
 """The SLA escalation scan: beat calls sla_scan(now) every minute.
 
-It reads only rows whose sla_next_check_at has come (an index on that column), so its cost follows
-the number of tickets due, not the number open. Each ticket is claimed with
-SELECT ... FOR UPDATE SKIP LOCKED and re-checked, so two workers never act on the same ticket; the
-flags written in the same transaction as the events make a restarted worker skip what was done.
+It reads only rows whose sla_next_check_at has come (a partial index on that column), so its
+cost follows the number of tickets due, not the number open. A batch is claimed with
+SELECT ... FOR UPDATE SKIP LOCKED in one statement, so two workers never act on the same ticket;
+the flags written in the same transaction as the events make a restarted worker skip what was
+done. Events, notifications and ticket updates are written in bulk: a thousand due tickets cost
+a handful of statements, not thousands.
 """
 import logging
+from collections import defaultdict
 
 from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Role, User
-from tickets.models import PRIORITY_RANK, Priority, Ticket
-from tickets.services import notify
-from tickets.services.base import record, save
-from tickets.services.deadlines import pending_deadlines, steps, terms_for, ticket_pauses
+from tickets.models import PRIORITY_RANK, Notification, Priority, SlaPause, Ticket, TicketEvent
+from tickets.services.deadlines import pending_deadlines, steps, terms_for
 
 log = logging.getLogger(__name__)
 RAISED = {v: k for k, v in PRIORITY_RANK.items()}
+BATCH = 500
 
 
-def sla_scan(now=None, batch=500) -> int:
+def sla_scan(now=None, batch=BATCH) -> int:
     """Emit every warning, breach and escalation that has come due. Returns how many were emitted."""
     now = now or timezone.now()
-    due_ids = list(Ticket.objects.filter(sla_next_check_at__lte=now).order_by("sla_next_check_at")
-                   .values_list("pk", flat=True)[:batch])
     emitted = 0
-    for pk in due_ids:
+    while True:
         with transaction.atomic():
-            ticket = (Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-                      .filter(pk=pk, sla_next_check_at__lte=now).first())
-            if ticket is None:
-                continue  # another worker has it, or it was answered meanwhile
-            emitted += _process(ticket, now)
-    return emitted
+            tickets = list(
+                Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("team", "assignee", "team__lead")
+                .filter(sla_next_check_at__lte=now).order_by("sla_next_check_at")[:batch]
+            )
+            if not tickets:
+                return emitted
+            emitted += _process_batch(tickets, now)
+        if len(tickets) < batch:
+            return emitted
 
 
-def _process(ticket, now) -> int:
-    terms = terms_for(ticket.sla_policy_id)
-    if terms is None:
-        save(ticket, now=now)
-        return 0
-    pauses = ticket_pauses(ticket)
+def _process_batch(tickets, now) -> int:
+    pauses = defaultdict(list)
+    for p in SlaPause.objects.filter(ticket_id__in=[t.pk for t in tickets]).values_list("ticket_id", "started_at", "ended_at"):
+        pauses[p[0]].append((p[1], p[2]))
+    managers = None
+    events, notes, fields = [], [], {"sla_flags", "sla_next_check_at", "version", "updated_at"}
+    changed = []  # tickets whose priority or assignee an escalation moved
     count = 0
-    changed = set()
-    for kind, due in pending_deadlines(ticket):
-        for flag, when, what in steps(ticket, terms, kind, due, pauses):
-            if flag in ticket.sla_flags or when is None or when > now:
-                continue
-            ticket.sla_flags = [*ticket.sla_flags, flag]
-            count += 1
-            if what == "warning":
-                record(ticket, "sla_warning", target=kind, due=due.isoformat())
-                notify.sla_alert(ticket, "sla_warning", kind, due, _first_line(ticket) or _lead(ticket))
-            elif what == "breach":
-                record(ticket, "sla_breached", target=kind, due=due.isoformat())
-                notify.sla_alert(ticket, "sla_breached", kind, due, _first_line(ticket) + _lead(ticket))
-            else:
-                changed |= _escalate(ticket, what, kind, due)
-    save(ticket, *changed, now=now)
+    for ticket in tickets:
+        terms = terms_for(ticket.sla_policy_id)
+        own_pauses = pauses[ticket.pk] + ([(ticket.sla_paused_since, None)] if ticket.sla_paused_since else [])
+        next_check = None
+        for kind, due in (pending_deadlines(ticket) if terms else []):
+            for flag, when, what in steps(ticket, terms, kind, due, own_pauses):
+                if flag in ticket.sla_flags or when is None:
+                    continue
+                if when > now:
+                    next_check = when if next_check is None else min(next_check, when)
+                    break
+                ticket.sla_flags = [*ticket.sla_flags, flag]
+                ticket.version += 1
+                count += 1
+                data = {"target": kind, "due": due.isoformat(), "version": ticket.version}
+                if what == "warning":
+                    events.append(TicketEvent(ticket=ticket, kind="sla_warning", data=data))
+                    people = _first_line(ticket) or _lead(ticket)
+                elif what == "breach":
+                    events.append(TicketEvent(ticket=ticket, kind="sla_breached", data=data))
+                    people = _first_line(ticket) + _lead(ticket)
+                else:
+                    if what.notify_manager and managers is None:
+                        managers = list(User.objects.filter(role=Role.MANAGER, is_active=True))
+                    people, moved = _escalate(ticket, what, data, events, fields)
+                    people += managers if what.notify_manager else []
+                    if moved:
+                        changed.append(ticket.pk)
+                kind_name = events[-1].kind
+                seen = set()
+                for user in people:
+                    if user.pk not in seen:
+                        seen.add(user.pk)
+                        notes.append(Notification(user=user, ticket=ticket, kind=kind_name,
+                                                  data={"target": kind, "due": due.isoformat()}))
+        ticket.sla_next_check_at = next_check
+        ticket.updated_at = now
+    TicketEvent.objects.bulk_create(events)
+    Notification.objects.bulk_create(notes)
+    Ticket.objects.bulk_update(tickets, sorted(fields))
+    if changed:
+        # a raised priority moves every deadline: recompute those tickets the ordinary way
+        from tickets.services.recompute import sla_recompute_tickets
+
+        sla_recompute_tickets(changed, now=now)
+    if notes:
+        from tickets import tasks
+
+        ids = [n.pk for n in notes]
+        transaction.on_commit(lambda: tasks.email_notifications.delay(ids))
     return count
 
 
-def _escalate(ticket, esc, kind, due):
-    changed, actions = set(), []
+def _escalate(ticket, esc, data, events, fields):
+    actions = []
     if esc.raise_priority and ticket.priority != Priority.URGENT:
         ticket.priority = RAISED[PRIORITY_RANK[ticket.priority] + 1]
-        changed.add("priority")
+        fields.add("priority")
         actions.append("raise_priority")
     if esc.reassign_to_lead and ticket.team_id and ticket.team.lead_id and ticket.assignee_id != ticket.team.lead_id:
-        ticket.assignee_id = ticket.team.lead_id
-        changed.add("assignee")
+        ticket.assignee = ticket.team.lead
+        fields.add("assignee")
         actions.append("reassign_to_lead")
-    record(ticket, "sla_escalated", target=kind, due=due.isoformat(), level=esc.level, actions=actions,
-           priority=ticket.priority)
-    people = _first_line(ticket) + _lead(ticket)
-    if esc.notify_manager:
-        people += list(User.objects.filter(role=Role.MANAGER, is_active=True))
-    notify.sla_alert(ticket, "sla_escalated", kind, due, people, level=esc.level)
-    return changed
+    events.append(TicketEvent(ticket=ticket, kind="sla_escalated",
+                              data={**data, "level": esc.level, "actions": actions, "priority": ticket.priority}))
+    return _first_line(ticket) + _lead(ticket), bool(actions)
 
 
 def _first_line(ticket):

@@ -28,3 +28,11 @@ def sla_recompute_open(policy_id=None, organization_id=None, batch=500, now=None
                 save(ticket, now=now)
                 done += 1
         last = ids[-1]
+
+
+def sla_recompute_tickets(ids, now=None) -> int:
+    """Recompute the given tickets (inside the caller's transaction)."""
+    now = now or timezone.now()
+    for pk in ids:
+        save(lock_ticket(pk), now=now)
+    return len(ids)
