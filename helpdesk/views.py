@@ -7,11 +7,24 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from customers.models import Role
+from customers.views import throttled, too_many
 
 
 class LoginView(auth_views.LoginView):
+    """Failed attempts are counted per username and per address; past the limit even the right
+    password gets a 429 until the minute is over (slows password guessing, never a real user)."""
+
     template_name = "auth/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if throttled(request, "login", increment=False):
+            return too_many(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttled(self.request, "login", increment=True)
+        return super().form_invalid(form)
 
 
 class LogoutView(auth_views.LogoutView):

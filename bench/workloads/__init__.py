@@ -15,6 +15,7 @@ WORKLOADS = {
     "portal": "bench.workloads.portal",
     "kb_search": "bench.workloads.kb_search",
     "dashboard": "bench.workloads.dashboard",
+    "api": "bench.workloads.api",
     "footprint": "bench.workloads.footprint",
 }
 
