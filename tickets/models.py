@@ -155,6 +155,11 @@ class Ticket(models.Model):
             models.Index(fields=["organization", "-created_at", "-id"], name="ticket_org_created"),
             models.Index(fields=["requester", "-created_at", "-id"], name="ticket_requester_created"),
             models.Index(fields=["-created_at", "-id"], name="ticket_created"),
+            # manager reports: resolved-in-period figures, and created-in-period volume read from the index alone
+            models.Index(fields=["resolved_at"], name="ticket_resolved", condition=Q(resolved_at__isnull=False)),
+            models.Index(fields=["created_at"], name="ticket_report_created",
+                         include=["priority", "channel", "type", "product", "organization", "team",
+                                  "first_response_minutes", "first_response_breached"]),
             # escalation scan: only rows with a pending check
             models.Index(fields=["sla_next_check_at"], name="ticket_sla_check", condition=Q(sla_next_check_at__isnull=False)),
             GinIndex(fields=["tags"], name="ticket_tags_gin"),
@@ -265,6 +270,9 @@ class TicketEvent(models.Model):
         indexes = [
             models.Index(fields=["ticket", "at", "id"], name="event_ticket_time"),
             models.Index(fields=["kind", "at"], name="event_kind_time"),
+            # reopen rate in the manager's report
+            models.Index(fields=["ticket"], name="event_reopen",
+                         condition=Q(kind="reopened") | Q(kind="status_changed", data__action="reopen")),
         ]
 
 

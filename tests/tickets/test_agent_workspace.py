@@ -87,6 +87,26 @@ def test_assignment_creates_an_in_app_notification_shown_on_the_bell(client, age
     assert Notification.objects.filter(user=agent_ali, kind="assigned", ticket=ticket_a).exists()
     client.force_login(agent_ali)
     html = client.get("/agent/").text
-    assert 'data-testid="bell"' in html and "text-bg-danger" in html.split('data-testid="bell"')[1][:200]
+    bell = html.split('data-testid="bell"')[1].split("</a>")[0]
+    assert 'class="badge text-bg-danger ms-1">۱<' in bell  # one unread, in Persian digits
     client.post("/agent/notifications/")
     assert not Notification.objects.filter(user=agent_ali, read_at__isnull=True).exists()
+
+
+def test_agent_invites_a_phone_customer_to_the_portal_from_the_ticket(client, agent_ali, org_a, support_team,
+                                                                     django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from customers.models import Contact
+
+    contact = Contact.objects.create(organization=org_a, name="Parisa", email="parisa@pars.example")
+    ticket = services.ticket_create(actor=agent_ali, requester=contact, subject="Called", body="b", channel="phone",
+                                    team=support_team)
+    client.force_login(agent_ali)
+    page = client.get(f"/agent/tickets/{ticket.number}/").text
+    assert 'data-testid="invite"' in page
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/agent/contacts/{contact.pk}/invite/", {"next": f"/agent/tickets/{ticket.number}/"})
+    contact.refresh_from_db()
+    assert contact.user is not None and mail.outbox[-1].to == ["parisa@pars.example"]
