@@ -39,3 +39,4 @@ class ReferralAdmin(admin.ModelAdmin):
 
 
 from tickets import admin_mail  # noqa: E402,F401
+from tickets import admin_api  # noqa: E402,F401

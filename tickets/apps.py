@@ -7,4 +7,5 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self):
+        from tickets import webhooks  # noqa: F401  (TicketEvent -> webhook deliveries)
         from tickets.services import deadlines  # noqa: F401  (SLA signal receivers)

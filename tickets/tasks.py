@@ -1,30 +1,49 @@
 """Thin Celery wrappers: take ids, call one function, own the retry policy."""
+import smtplib
+
 from celery import shared_task
 
 from tickets import emails
+from tickets.mail_out.failures import EmailTask
+
+# Mail: a dropped connection or a 4xx is retried with backoff (~8 min in all); a 5xx refusal is
+# raised as PermanentSendError and not retried. EmailTask writes the final failure on the ticket.
+# (SMTPException is an OSError already; named for the reader.)
+MAIL_TASK = dict(bind=True, base=EmailTask, acks_late=True, autoretry_for=(OSError, smtplib.SMTPException),
+                 retry_backoff=True, max_retries=8)
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+@shared_task(**MAIL_TASK)
 def email_ticket_acknowledgement(self, ticket_id):
     emails.send_acknowledgement(ticket_id)
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+@shared_task(**MAIL_TASK)
 def email_public_reply(self, message_id):
     emails.send_public_reply(message_id)
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+@shared_task(**MAIL_TASK)
 def email_resolution(self, ticket_id):
     emails.send_resolution(ticket_id)
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+@shared_task(**MAIL_TASK)
+def email_status_change(self, ticket_id, kind, status=None):
+    emails.send_status_change(ticket_id, kind, status)
+
+
+@shared_task(**MAIL_TASK)
+def email_eta(self, ticket_id, eta_iso):
+    emails.send_eta(ticket_id, eta_iso)
+
+
+@shared_task(**MAIL_TASK)
 def email_staff_update(self, ticket_id, user_id, reason):
     emails.send_staff_update(ticket_id, user_id, reason)
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+@shared_task(**MAIL_TASK)
 def email_notifications(self, notification_ids):
     """Email for in-app notifications written in bulk (the SLA scan): one task per batch."""
     emails.send_notification_emails(notification_ids)
@@ -62,3 +81,4 @@ def referrals_overdue_scan():
 
 
 from tickets.tasks_mail import *  # noqa: E402,F401,F403
+from tickets.tasks_webhooks import *  # noqa: E402,F401,F403

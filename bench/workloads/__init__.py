@@ -12,6 +12,7 @@ WORKLOADS = {
     "create": "bench.workloads.create",
     "queue": "bench.workloads.queue",
     "agent_pages": "bench.workloads.agent_pages",
+    "sla_scan": "bench.workloads.sla_scan",
     "portal": "bench.workloads.portal",
     "kb_search": "bench.workloads.kb_search",
     "dashboard": "bench.workloads.dashboard",

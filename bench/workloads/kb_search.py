@@ -11,6 +11,7 @@ trigram fallback) are timed with their results materialised, snippets included.
 import random
 import statistics
 import time
+from html import escape
 
 GOALS = {"p95_ms": ("<", 30, "ms")}
 MAX_ARTICLES = 20_000
@@ -96,7 +97,9 @@ def ensure_articles(count: int) -> int:
     for i in range(have, count):
         language = "fa" if i % 3 else "en"  # two Persian articles to one English
         title, topic, body = _article_text(rng, language)
-        html = markdown.render(body)
+        # Generated bodies are plain paragraphs, for which markdown.render() gives exactly this;
+        # building it directly keeps the load ~5x faster (Python-Markdown costs ~1 ms an article).
+        html = "\n".join(f"<p>{escape(p)}</p>" for p in body.split("\n\n"))
         tags = [topic.split()[0]]
         batch.append(Article(
             title=f"{title} ({i})", slug=f"bench-{i}", language=language, visibility="internal" if i % 10 == 0 else "public",
@@ -113,7 +116,8 @@ def ensure_articles(count: int) -> int:
     from django.db import connection
 
     with connection.cursor() as cur:
-        cur.execute("ANALYZE knowledge_article")
+        # The vector UPDATE left a dead copy of every row: vacuum it away, then plan from fresh stats.
+        cur.execute("VACUUM ANALYZE knowledge_article")
     return Article.objects.count()
 
 

@@ -1,0 +1,1 @@
+"""Views by audience: public.py for every reader, staff.py for support staff."""
