@@ -86,8 +86,11 @@ def _process_batch(tickets, now) -> int:
         ticket.sla_next_check_at = next_check
         ticket.updated_at = now
     TicketEvent.objects.bulk_create(events)
+    from tickets.webhooks import ticket_events_to_webhooks
+
+    ticket_events_to_webhooks(events)  # bulk_create sends no post_save
     Notification.objects.bulk_create(notes)
-    Ticket.objects.bulk_update(tickets, sorted(fields))
+    _update_tickets(tickets, fields)
     if changed:
         # a raised priority moves every deadline: recompute those tickets the ordinary way
         from tickets.services.recompute import sla_recompute_tickets
@@ -99,6 +102,25 @@ def _process_batch(tickets, now) -> int:
         ids = [n.pk for n in notes]
         transaction.on_commit(lambda: tasks.email_notifications.delay(ids))
     return count
+
+
+def _update_tickets(tickets, fields):
+    """One UPDATE ... FROM (VALUES ...) for the batch: Django's bulk_update builds a CASE per
+    field and row, which costs more than the whole scan."""
+    from psycopg2.extras import execute_values
+
+    from django.db import connection
+
+    cols = [f for f in ("sla_flags", "sla_next_check_at", "version", "updated_at", "priority", "assignee") if f in fields]
+    db_cols = ["assignee_id" if c == "assignee" else c for c in cols]
+    types = {"sla_flags": "varchar[]", "sla_next_check_at": "timestamptz", "version": "integer",
+             "updated_at": "timestamptz", "priority": "varchar", "assignee_id": "bigint"}
+    rows = [(t.pk, *[getattr(t, "assignee_id" if c == "assignee" else c) for c in cols]) for t in tickets]
+    sets = ", ".join(f'"{c}" = v."{c}"::{types[c]}' for c in db_cols)
+    names = ", ".join(f'"{c}"' for c in ["id", *db_cols])
+    with connection.cursor() as cur:
+        execute_values(cur.cursor, f'UPDATE tickets_ticket AS t SET {sets} FROM (VALUES %s) AS v({names}) WHERE t.id = v.id',
+                       rows, page_size=1000)
 
 
 def _escalate(ticket, esc, data, events, fields):
