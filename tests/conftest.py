@@ -156,3 +156,7 @@ def fresh_sla_terms():
     deadlines._CACHE.clear()
     yield
     deadlines._CACHE.clear()
+
+
+# One Playwright session for the whole run, shared by every module that drives Chromium.
+from tests.browser_support import chromium, page  # noqa: E402,F401

@@ -40,6 +40,11 @@
     select.value = "";
   });
 
+  // Count settled swaps: browser tests wait on it instead of guessing a delay.
+  document.addEventListener("htmx:afterSettle", () => {
+    document.body.dataset.swaps = String((Number(document.body.dataset.swaps) || 0) + 1);
+  });
+
   // Tell the presence heartbeat whether this agent is typing (others see "X is typing").
   let idle;
   document.addEventListener("input", (event) => {

@@ -1,7 +1,6 @@
 """Swagger UI and Redoc actually render in Chromium under our CSP, with no violation reported."""
 import pytest
 
-from tests.browser.conftest import chromium, page  # noqa: F401  (the shared Playwright fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,11 +8,25 @@ from tickets.models import Referral, Ticket
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def wait_for_swap(page, before, timeout=15):
+    """Poll from Python: in-page wait_for_function would eval a string, which our CSP forbids."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.evaluate("Number(document.body.dataset.swaps) || 0") > before:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("htmx did not swap the page")
+
+
 def act(page, selector):
     """Click a ticket action and wait until htmx has fetched the updated ticket page."""
+    before = page.evaluate("Number(document.body.dataset.swaps) || 0")
     with page.expect_response(lambda r: r.request.method == "GET" and "/agent/tickets/" in r.url):
         page.click(selector)
-    page.wait_for_timeout(100)  # the swap settles
+    wait_for_swap(page, before)
+    assert page.evaluate("window.__sameDocument === true"), f"{selector} reloaded the page"
 
 
 @pytest.mark.parametrize("lang", ["fa", "en"])
@@ -44,8 +58,9 @@ def test_agent_triages_a_new_ticket_end_to_end(page, lang, agent_ali, ticket_a, 
 
     page.fill("textarea[name=answer]", "Fixed in 4.2.1")
     act(page, "[data-testid=record-answer]")
-    with page.expect_response(lambda r: r.request.method == "GET" and "/agent/tickets/" in r.url):
-        page.keyboard.press("e")  # the resolve shortcut
+    before = page.evaluate("Number(document.body.dataset.swaps) || 0")
+    page.keyboard.press("e")  # the resolve shortcut
+    wait_for_swap(page, before)
     page.wait_for_selector(".badge-state-resolved")
     shot(page, f"triage-{lang}-3-resolved")
 
