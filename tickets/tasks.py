@@ -6,7 +6,7 @@ from celery import shared_task
 from tickets import emails
 from tickets.mail_out.failures import EmailTask
 
-# Mail: a dropped connection or a 4xx is retried with backoff (~8 min in all); a 5xx refusal is
+# Mail: a dropped connection or a 4xx is retried with backoff (1 s doubling, ~4 min in all); a 5xx refusal is
 # raised as PermanentSendError and not retried. EmailTask writes the final failure on the ticket.
 # (SMTPException is an OSError already; named for the reader.)
 MAIL_TASK = dict(bind=True, base=EmailTask, acks_late=True, autoretry_for=(OSError, smtplib.SMTPException),

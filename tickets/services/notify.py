@@ -62,6 +62,34 @@ def ticket_resolved(ticket):
     _later(tasks.email_resolution, ticket.pk)
 
 
+# What the customer is told of a status change, by action. Not: new -> open and resume (internal
+# steps), customer_replied (their own mail did it), merge (services/merge.py moves directly), and
+# resolve, which has its own mail with the rating link. Nothing is sent for a step the customer took
+# themselves (portal reopen/close/withdraw): the page already showed them the result.
+STATUS_MAIL_FOR_ACTION = {"wait_customer": "pending_customer", "hold": "on_hold", "reopen": "reopened",
+                          "close": "closed"}
+
+
+def status_changed(ticket, *, action, old, new, actor_kind):
+    """Called by ticket_transition after the change; the mail leaves after commit."""
+    from tickets import states, tasks
+
+    if new == states.RESOLVED:
+        ticket_resolved(ticket)
+        return
+    kind = STATUS_MAIL_FOR_ACTION.get(action)
+    if kind and actor_kind != states.CUSTOMER:
+        _later(tasks.email_status_change, ticket.pk, kind, new)
+
+
+def eta_changed(ticket, *, old, new):
+    """An ETA set or moved is promised to the customer by mail; a cleared one is not announced."""
+    from tickets import tasks
+
+    if new is not None and new != old:
+        _later(tasks.email_eta, ticket.pk, new.isoformat())
+
+
 def sla_alert(ticket, kind, target, due, people, level=None):
     """SLA warning, breach or escalation: in-app for everyone concerned, and an email each."""
     from tickets import tasks

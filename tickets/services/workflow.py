@@ -30,10 +30,9 @@ def ticket_transition(ticket, *, actor, action, expected_version=None, now=None)
     record(ticket, "status_changed", actor=actor if kind == states.AGENT else None, actor_contact=actor_contact,
            action=action, old=old, new=new)
     save(ticket, "status", "resolved_at", "closed_at", now=now)
-    if new == states.RESOLVED:
-        from tickets.services import notify
+    from tickets.services import notify
 
-        notify.ticket_resolved(ticket)
+    notify.status_changed(ticket, action=action, old=old, new=new, actor_kind=kind)
     return ticket
 
 
@@ -82,4 +81,7 @@ def ticket_set_eta(ticket, *, actor, eta, expected_version=None, now=None):
     ticket.eta = eta
     record(ticket, "eta_set", actor=actor, old=old.isoformat() if old else None, new=eta.isoformat() if eta else None)
     save(ticket, "eta", now=now)
+    from tickets.services import notify
+
+    notify.eta_changed(ticket, old=old, new=eta)
     return ticket
