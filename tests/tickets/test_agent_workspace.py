@@ -52,6 +52,8 @@ def test_canned_response_fills_customer_and_ticket_placeholders(client, agent_al
 
 
 def test_second_agent_sees_that_the_first_is_typing(client, agent_ali, manager_maryam, ticket_a):
+    manager_maryam.language = "en"
+    manager_maryam.save()
     client.force_login(agent_ali)
     client.post(f"/agent/tickets/{ticket_a.number}/presence/", {"typing": "1", "version": ticket_a.version})
     client.force_login(manager_maryam)
@@ -61,6 +63,8 @@ def test_second_agent_sees_that_the_first_is_typing(client, agent_ali, manager_m
 
 
 def test_presence_warns_when_the_ticket_changed_since_the_page_was_opened(client, agent_ali, ticket_a):
+    agent_ali.language = "en"
+    agent_ali.save()
     client.force_login(agent_ali)
     seen = ticket_a.version
     services.ticket_note(ticket_a, actor=agent_ali, body="meanwhile")

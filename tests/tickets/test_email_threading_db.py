@@ -65,7 +65,7 @@ def test_cc_contact_becomes_follower_and_gets_the_replies(customer_reza, colleag
     assert list(ticket.followers.all()) == [colleague_nika.contact]  # another organisation's CC is not let in
     with django_capture_on_commit_callbacks(execute=True):
         services.ticket_reply(ticket, actor=agent_ali, body="Fixed in 4.2.")
-    assert sorted(m.to[0] for m in mail.outbox) == ["nika@pars.example", "reza@pars.example"]
+    assert [(m.to, m.cc) for m in mail.outbox] == [(["reza@pars.example"], ["nika@pars.example"])]
     # and the follower may now thread by the subject token
     assert ingest(raw_email(sender="nika@pars.example", subject=f"Re: [#{ticket.number}] x")).ticket == ticket
 
