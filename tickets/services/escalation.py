@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Role, User
-from tickets.models import PRIORITY_RANK, Notification, Priority, SlaPause, Ticket, TicketEvent
+from tickets.models import PRIORITY_RANK, Priority, SlaPause, Ticket, TicketEvent
 from tickets.services.deadlines import pending_deadlines, steps, terms_for
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def _process_batch(tickets, now) -> int:
     for p in SlaPause.objects.filter(ticket_id__in=[t.pk for t in tickets]).values_list("ticket_id", "started_at", "ended_at"):
         pauses[p[0]].append((p[1], p[2]))
     managers = None
-    events, notes, fields = [], [], {"sla_flags", "sla_next_check_at", "version", "updated_at"}
+    events, notes, fields = [], {}, {"sla_flags", "sla_next_check_at", "version", "updated_at"}
     changed = []  # tickets whose priority or assignee an escalation moved
     count = 0
     for ticket in tickets:
@@ -64,10 +64,10 @@ def _process_batch(tickets, now) -> int:
                 count += 1
                 data = {"target": kind, "due": due.isoformat(), "version": ticket.version}
                 if what == "warning":
-                    events.append(TicketEvent(ticket=ticket, kind="sla_warning", data=data))
+                    events.append((ticket.pk, "sla_warning", data))
                     people = _first_line(ticket) or _lead(ticket)
                 elif what == "breach":
-                    events.append(TicketEvent(ticket=ticket, kind="sla_breached", data=data))
+                    events.append((ticket.pk, "sla_breached", data))
                     people = _first_line(ticket) + _lead(ticket)
                 else:
                     if what.notify_manager and managers is None:
@@ -76,32 +76,52 @@ def _process_batch(tickets, now) -> int:
                     people += managers if what.notify_manager else []
                     if moved:
                         changed.append(ticket.pk)
-                kind_name = events[-1].kind
-                seen = set()
+                # One notice per person and ticket per scan: the latest step (breach over warning)
+                # says all the earlier ones did.
                 for user in people:
-                    if user.pk not in seen:
-                        seen.add(user.pk)
-                        notes.append(Notification(user=user, ticket=ticket, kind=kind_name,
-                                                  data={"target": kind, "due": due.isoformat()}))
+                    notes[(user.pk, ticket.pk)] = (user.pk, ticket.pk, events[-1][1], {"target": kind, "due": due.isoformat()})
         ticket.sla_next_check_at = next_check
         ticket.updated_at = now
-    TicketEvent.objects.bulk_create(events)
-    from tickets.webhooks import ticket_events_to_webhooks
-
-    ticket_events_to_webhooks(events)  # bulk_create sends no post_save
-    Notification.objects.bulk_create(notes)
+    event_ids = _insert(events, "tickets_ticketevent", ("ticket_id", "kind", "data", "at"), now)
+    _forward_to_webhooks(events, event_ids, now, {t.pk: t for t in tickets})
+    note_ids = _insert(list(notes.values()), "tickets_notification", ("user_id", "ticket_id", "kind", "data", "created_at"), now)
     _update_tickets(tickets, fields)
     if changed:
         # a raised priority moves every deadline: recompute those tickets the ordinary way
         from tickets.services.recompute import sla_recompute_tickets
 
         sla_recompute_tickets(changed, now=now)
-    if notes:
+    if note_ids:
         from tickets import tasks
 
-        ids = [n.pk for n in notes]
-        transaction.on_commit(lambda: tasks.email_notifications.delay(ids))
+        transaction.on_commit(lambda: tasks.email_notifications.delay(note_ids))
     return count
+
+
+def _insert(rows, table, columns, now):
+    """Multi-row INSERT ... RETURNING id from plain tuples (the last column is the timestamp):
+    building thousands of model instances for bulk_create is most of its cost."""
+    from psycopg2.extras import Json, execute_values
+
+    from django.db import connection
+
+    if not rows:
+        return []
+    values = [(*row[:-1], Json(row[-1]), now) for row in rows]  # the last tuple item is the JSON data
+    with connection.cursor() as cur:
+        return [r[0] for r in execute_values(cur.cursor, f"INSERT INTO {table} ({', '.join(columns)}) VALUES %s RETURNING id",
+                                             values, page_size=len(values), fetch=True)]
+
+
+def _forward_to_webhooks(events, ids, now, tickets):
+    """A raw insert sends no post_save: hand the events to the webhook layer ourselves, and only
+    build model objects when somebody subscribes."""
+    from tickets.models import Webhook
+    from tickets.webhooks import ticket_events_to_webhooks
+
+    if events and Webhook.objects.filter(is_active=True).exists():
+        ticket_events_to_webhooks([TicketEvent(pk=pk, ticket=tickets[t], kind=k, data=d, at=now)
+                                   for pk, (t, k, d) in zip(ids, events)])
 
 
 def _update_tickets(tickets, fields):
@@ -133,8 +153,7 @@ def _escalate(ticket, esc, data, events, fields):
         ticket.assignee = ticket.team.lead
         fields.add("assignee")
         actions.append("reassign_to_lead")
-    events.append(TicketEvent(ticket=ticket, kind="sla_escalated",
-                              data={**data, "level": esc.level, "actions": actions, "priority": ticket.priority}))
+    events.append((ticket.pk, "sla_escalated", {**data, "level": esc.level, "actions": actions, "priority": ticket.priority}))
     return _first_line(ticket) + _lead(ticket), bool(actions)
 
 
