@@ -94,6 +94,8 @@ class Article(models.Model):
     # Titles alone, for the first stage of a search: title hits are found through their own small
     # GIN index without reading any body vector (see selectors.article_search).
     title_vector = SearchVectorField(null=True, editable=False)
+    # Word trigrams of search_title (normalize.trigrams) for the typo fallback; see there why not pg_trgm.
+    title_trigrams = ArrayField(models.CharField(max_length=12), default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("article")
@@ -101,7 +103,7 @@ class Article(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="article_search_gin"),
             GinIndex(fields=["title_vector"], name="article_title_gin"),
-            GinIndex(fields=["search_title"], name="article_title_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["title_trigrams"], name="article_title_trigrams"),
             # category pages and "recent" lists, readers' scope first
             models.Index(fields=["status", "visibility", "category", "-published_at"], name="article_listing"),
             models.Index(fields=["author", "status", "-updated_at"], name="article_author"),

@@ -128,3 +128,14 @@ def guess_language(text: str, default: str = "fa") -> str:
     if fa == en:
         return default
     return "fa" if fa > en else "en"
+
+
+def trigrams(text: str) -> list[str]:
+    """The word trigrams of already-normalised text, as pg_trgm makes them ("  w", " wo", "wor",
+    "ord", "rd "): computed here and stored in an indexed array, so the typo fallback works on any
+    PostgreSQL, including the embedded one, which ships without the pg_trgm extension."""
+    grams = set()
+    for word in text.split():
+        padded = f"  {word} "
+        grams.update(padded[i:i + 3] for i in range(len(padded) - 2))
+    return sorted(grams)

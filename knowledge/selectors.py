@@ -4,7 +4,9 @@ Customers and anonymous readers see published public articles only; staff also s
 ones (and drafts, by direct URL and in their own lists). Nothing outside a reader's scope is
 listed, searched, suggested or served: a direct URL to it is a 404.
 """
-from django.contrib.postgres.search import SearchHeadline, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.db.models import FloatField
+from django.db.models.expressions import RawSQL
 from django.db.models import Case, Count, F, IntegerField, Q, Subquery, Value, When
 from django.db.models.functions import Left
 from django.http import Http404
@@ -99,15 +101,23 @@ def _ranked(qs, vector, tsquery, prefer_language, limit) -> list:
                 .order_by("lang_first", "-rank", "-published_at", "-id")[:limit])
 
 
+# At least this share of the query's trigrams must appear in a title for it to count as a typo match.
+TYPO_MIN_SHARE = 0.45
+
+
 def _typo_fallback(query, scope, limit, prefer_language) -> list:
-    """No article has these words: the titles with the most similar ones (pg_trgm, GIN index)."""
+    """No article has these words: the titles sharing the most word trigrams with the query
+    (a GIN index on the stored trigram array finds candidates; the share of the query's trigrams
+    found ranks them, like pg_trgm's word similarity)."""
     text = normalize.normalize(query)
     if len(text) < 3:
         return []
-    qs = (Article.objects.filter(scope, search_title__trigram_word_similar=text).defer(*LIST_DEFER).select_related("category")
-          .annotate(rank=TrigramWordSimilarity(text, "search_title"), lang_first=_language_first(prefer_language),
-                    excerpt=Left("search_body", 220))
-          .order_by("lang_first", "-rank", "-id")[:limit])
+    grams = normalize.trigrams(text)
+    shared = RawSQL("(SELECT count(*) FROM unnest(knowledge_article.title_trigrams) g WHERE g = ANY(%s::varchar[]))::float / %s",
+                    (grams, len(grams)), output_field=FloatField())
+    qs = (Article.objects.filter(scope, title_trigrams__overlap=grams).defer(*LIST_DEFER).select_related("category")
+          .annotate(rank=shared, lang_first=_language_first(prefer_language), excerpt=Left("search_body", 220))
+          .filter(rank__gte=TYPO_MIN_SHARE).order_by("lang_first", "-rank", "-id")[:limit])
     results = list(qs)
     for article in results:
         article.snippet, article.matched_by = article.excerpt, "typo"

@@ -93,7 +93,8 @@ def article_reindex(article):
     body = normalize.normalize(markdown.to_text(article.body_html))
     config = search.config_for(article.language)
     Article.objects.filter(pk=article.pk).update(
-        search_title=title, search_body=body, search_vector=search.vector_expression(Value(title), Value(body), config),
+        search_title=title, search_body=body, title_trigrams=normalize.trigrams(title),
+        search_vector=search.vector_expression(Value(title), Value(body), config),
         title_vector=search.title_vector_expression(Value(title), config))
 
 

@@ -105,7 +105,8 @@ def ensure_articles(count: int) -> int:
             title=f"{title} ({i})", slug=f"bench-{i}", language=language, visibility="internal" if i % 10 == 0 else "public",
             status="draft" if i % 25 == 0 else "published",
             published_at=None if i % 25 == 0 else timezone.now(), tags=tags, body=body, body_html=html, author=author,
-            search_title=normalize.normalize(f"{title} {' '.join(tags)}"), search_body=normalize.normalize(markdown.to_text(html))))
+            search_title=normalize.normalize(f"{title} {' '.join(tags)}"), search_body=normalize.normalize(markdown.to_text(html)),
+            title_trigrams=normalize.trigrams(normalize.normalize(f"{title} {' '.join(tags)}"))))
         if len(batch) == BATCH:
             Article.objects.bulk_create(batch)
             batch = []

@@ -86,3 +86,11 @@ def test_neighbouring_persian_words_may_also_match_written_together():
 
 def test_english_neighbours_are_not_joined():
     assert tsquery_text(["print", "invoice"], prefix_last=True) == "'print' & 'invoice':*"
+
+
+def test_trigrams_are_padded_per_word_like_pg_trgm():
+    from knowledge.normalize import trigrams
+
+    assert trigrams("cat") == sorted({"  c", " ca", "cat", "at "})
+    assert set(trigrams("فاکتور چاپ")) >= {"  ف", " فا", "فاک", "چاپ", "اپ "}
+    assert trigrams("") == []
