@@ -1,5 +1,8 @@
 # Poshtiban: `make run` and `make test` are all a fresh machine needs.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# Some pip configurations warn about every missing local index; keep the set-up log readable.
+QUIET_PIP := 2>&1 | { grep -v '^WARNING: Location' || true; }
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -26,8 +29,8 @@ setup: $(VENV)/.installed static/vendor/.installed
 $(VENV)/.installed: requirements.txt
 	@echo "==> Creating $(VENV) and installing requirements.txt"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install -q --upgrade pip
-	@$(PY) -m pip install -q -r requirements.txt
+	@$(PY) -m pip install -q --upgrade pip $(QUIET_PIP)
+	@$(PY) -m pip install -q -r requirements.txt $(QUIET_PIP)
 	@touch $@
 
 static/vendor/.installed: package.json scripts/vendor_assets.sh
