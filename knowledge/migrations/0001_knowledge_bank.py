@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0003_iran_calendar_and_default_policy'),
-        ('tickets', '0008_daily_stats'),
+        ('tickets', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
