@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 LAUNCH := $(PY) -m helpdesk.launch
+# Two workers: the suite is I/O-bound on PostgreSQL and this is a 2-core machine.
+PYTEST_ARGS ?= -n 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Test runs are production-like (DEBUG off) but over plain HTTP on the test client.
 TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef \

@@ -65,7 +65,9 @@ def cmd_exec(argv):
 def cmd_run():
     var_dir = Path(os.environ.get("POSHTIBAN_VAR_DIR", BASE_DIR / "var"))
     os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    # Demo mail goes to files, not the console: the first SLA scan alone would flood the log.
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    os.environ.setdefault("EMAIL_FILE_PATH", str(var_dir / "mail"))
     started = time.monotonic()
     stoppers = _setup_env(var_dir)
     children = []
@@ -95,8 +97,10 @@ def cmd_run():
             "    customer reza      -> /portal/\n"
             "    customer john      -> /portal/\n"
             "    admin    admin     -> /admin/\n"
+            "  Outgoing mail is written to %s\n"
             "  Send mail to support@... via SMTP 127.0.0.1:%s\n"
-            % (host, port, time.monotonic() - started, os.environ.get("SMTP_PORT", "2525")),
+            % (host, port, time.monotonic() - started, os.environ.get("EMAIL_FILE_PATH", "the console"),
+               os.environ.get("SMTP_PORT", "2525")),
             flush=True,
         )
         while True:
