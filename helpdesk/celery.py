@@ -2,6 +2,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 
@@ -10,6 +11,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # Dashboard summary: today, yesterday and the days of tickets saved since the last run.
+    "stats-rebuild-recent": {"task": "tickets.tasks_stats.stats_rebuild_recent", "schedule": 300.0},
+    # Nightly full rebuild: changes no saved ticket shows (a reopen clears the old resolved day).
+    "stats-rebuild-all": {"task": "tickets.tasks_stats.stats_rebuild_all", "schedule": crontab(hour=3, minute=30)},
     # SLA warnings, breaches and escalations: reads only tickets whose next check has come.
     "sla-scan": {"task": "tickets.tasks.sla_scan", "schedule": 60.0},
     # Follow up referrals whose answer is late (the unit owes us; the agent is told).

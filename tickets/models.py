@@ -341,3 +341,4 @@ class TicketLink(models.Model):
 from tickets.models_mail import InboundEmail, Mailbox  # noqa: E402,F401
 from tickets.models_work import CannedResponse, SatisfactionRating, SavedView  # noqa: E402,F401
 from tickets.models_api import ApiToken, Webhook, WebhookDelivery  # noqa: E402,F401
+from tickets.models_stats import DailyMinutesHistogram, DailyTicketStats, StatsDay  # noqa: E402,F401

@@ -82,3 +82,4 @@ def referrals_overdue_scan():
 
 from tickets.tasks_mail import *  # noqa: E402,F401,F403
 from tickets.tasks_webhooks import *  # noqa: E402,F401,F403
+from tickets.tasks_stats import *  # noqa: E402,F401,F403

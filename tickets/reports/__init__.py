@@ -4,7 +4,9 @@ a million. Panels return Tables (tables.py) that the page, the charts and the ex
 
     scope.py     the period and filters, parsing Jalali dates, links into the agent queue
     backlog.py   open backlog by state, team, priority and age
-    flow.py      volume, SLA compliance, times (percentile_cont over stored business minutes), per day
+    flow.py      volume, SLA compliance, times (exact percentiles of stored business minutes), per day
+    summary.py   reads past days from the summary tables (models_stats.py) and the rest live
+    rollup.py    rebuilds the summary tables for a range of local days (beat task, stats_rebuild)
     people.py    agents, referral units, satisfaction, knowledge-base deflection
     customer.py  one organisation's report (manager's and the portal's)
 """
@@ -34,15 +36,18 @@ def filter_names() -> dict:
 
 def breaches_table(scope) -> Table:
     """The newest SLA breaches of the period, each linking to its ticket; the header links to all."""
-    from django.db.models import Q
     from django.urls import reverse
 
     from helpdesk.templatetags.jalali import when
     from tickets.models import Priority
 
-    created = Q(created_at__gte=scope.since, created_at__lt=scope.until, first_response_breached=True)
-    resolved = Q(resolved_at__gte=scope.since, resolved_at__lt=scope.until, resolution_breached=True)
-    qs = (scope.tickets().filter(created | resolved).select_related("organization", "assignee")
+    # The newest N of a union are among the newest N of each part: two LIMITed subqueries, each
+    # walking its partial index (migration 0008) newest first; IN (a UNION b) fetches just those rows,
+    # where an OR of the two would have the planner walk the whole ticket_created index filtering.
+    newest = ("-created_at", "-id")
+    created = scope.created().filter(first_response_breached=True).order_by(*newest).values("id")[:BREACHES_SHOWN]
+    resolved = scope.resolved().filter(resolution_breached=True).order_by(*newest).values("id")[:BREACHES_SHOWN]
+    qs = (scope.tickets().filter(pk__in=created.union(resolved)).select_related("organization", "assignee")
           .only("number", "subject", "priority", "created_at", "first_response_breached", "resolution_breached",
                 "resolved_at", "organization__name", "assignee__first_name", "assignee__last_name", "assignee__username")
           .order_by("-created_at", "-id")[:BREACHES_SHOWN])

@@ -5,7 +5,8 @@ Two cohorts, each read in one query:
   (a first response belongs to the ticket's first day: it is due within hours);
 - resolved in the period: resolution compliance and times, resolved per day.
 Times are the stored business minutes (paused time already left out when they were stored), so
-the medians here are exactly what the ticket pages showed; percentile_cont runs in SQL.
+the medians here are exactly what the ticket pages showed. Past days come from the summary
+tables when they have been rolled up (summary.py), so a year costs about what a month does.
 """
 from dataclasses import replace
 from datetime import timedelta
@@ -16,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from helpdesk.templatetags.jalali import when
 from tickets.models import Channel, Priority, TicketType
-from tickets.reports.tables import Cell, Table, by_set, count, grouped, hours, pct, percentile, text, total
+from tickets.reports import summary
+from tickets.reports.tables import Cell, Table, by_set, count, hours, pct, text, total
 
 CREATED_SETS = [(), ("priority",), ("channel",), ("type",), ("product",), ("organization",), ("day",)]
 RESOLVED_SETS = [(), ("priority",), ("day",)]
@@ -24,33 +26,36 @@ TOP_ORGANIZATIONS = 15
 
 
 def created_figures(scope) -> list[dict]:
-    """Counts only, so PostgreSQL can hash every grouping set in one pass (no sort per set)."""
+    """Counts only, so PostgreSQL can hash every grouping set in one pass (no sort per set); days
+    already in the summary tables are read from there (summary.py), the rest from the tickets."""
     columns = {"priority": "priority", "channel": "channel", "type": "type", "product": "product_id",
                "organization": "organization_id", "day": TruncDate("created_at")}
-    aggregates = {"n": "count(*)", "fr_measured": "count(r.c_fr_breached)",
-                  "fr_met": "count(*) FILTER (WHERE NOT r.c_fr_breached)"}
-    rows = grouped(scope.created(), columns, CREATED_SETS, aggregates, {"fr_breached": "first_response_breached"})
-    # percentiles need sorted input: one more query over the two sets that show them
-    times = grouped(scope.created().filter(first_response_minutes__isnull=False), {"priority": "priority"},
-                    [(), ("priority",)], {"fr_p50": percentile("fr_minutes", 0.5), "fr_p90": percentile("fr_minutes", 0.9)},
-                    {"fr_minutes": "first_response_minutes"})
-    found = {(r["set"], r["priority"]): r for r in times}
+    aggregates = {"fr_measured": "count(r.c_fr_breached)", "fr_met": "count(*) FILTER (WHERE NOT r.c_fr_breached)"}
+    live = scope.created().filter(summary.live_q(scope, "created_at"))
+    rows = summary.counts(scope, "c", live, columns, CREATED_SETS, {"n": "count(*)", **aggregates},
+                          {"fr_breached": "first_response_breached"}, ("n", "fr_measured", "fr_met"))
+    # percentiles need sorted input: one more query, over the two sets that show them
+    times = summary.percentiles(scope, "fr", live, "first_response_minutes")
     for r in rows:
         if r["set"] in (0, 1):
-            r.update({k: found.get((r["set"], r["priority"]), {}).get(k) for k in ("fr_p50", "fr_p90")})
+            found = times.get((r["set"], r["priority"] if r["set"] else None), {})
+            r.update({"fr_p50": found.get("p50"), "fr_p90": found.get("p90")})
     return rows
 
 
 def resolved_figures(scope) -> list[dict]:
     columns = {"priority": "priority", "day": TruncDate("resolved_at")}
-    aggregates = {
-        "n": "count(*)",
-        "res_measured": "count(r.c_res_breached)",
-        "res_met": "count(*) FILTER (WHERE NOT r.c_res_breached)",
-        "res_p50": percentile("res_minutes", 0.5), "res_p90": percentile("res_minutes", 0.9),
-    }
-    values = {"res_breached": "resolution_breached", "res_minutes": "resolution_minutes"}
-    return grouped(scope.resolved(), columns, RESOLVED_SETS, aggregates, values)
+    aggregates = {"n": "count(*)", "res_measured": "count(r.c_res_breached)",
+                  "res_met": "count(*) FILTER (WHERE NOT r.c_res_breached)"}
+    live = scope.resolved().filter(summary.live_q(scope, "resolved_at"))
+    rows = summary.counts(scope, "r", live, columns, RESOLVED_SETS, aggregates, {"res_breached": "resolution_breached"},
+                          ("n", "res_measured", "res_met"))
+    times = summary.percentiles(scope, "res", live, "resolution_minutes")
+    for r in rows:
+        if r["set"] in (0, 1):
+            found = times.get((r["set"], r["priority"] if r["set"] else None), {})
+            r.update({"res_p50": found.get("p50"), "res_p90": found.get("p90")})
+    return rows
 
 
 def _priorities():

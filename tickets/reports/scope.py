@@ -11,10 +11,11 @@ Every figure links to the tickets behind it through `link()`: the agent queue's 
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import jdatetime
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +46,12 @@ def show_day(day: date, persian: bool) -> str:
     if persian:
         return persian_digits(jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d"))
     return day.isoformat()
+
+
+@lru_cache(maxsize=8)
+def _queue_path(prefix):
+    """reverse() once per script prefix: a year's dashboard links ~1,000 figures to the queue."""
+    return reverse("agent:queue")
 
 
 def _int(value):
@@ -151,4 +158,4 @@ class Scope:
                 continue
             for v in value if isinstance(value, (list, tuple)) else [value]:
                 pairs.append((key, v))
-        return reverse("agent:queue") + "?" + urlencode(pairs)
+        return _queue_path(get_script_prefix()) + "?" + urlencode(pairs)

@@ -69,38 +69,43 @@ def text(value, url=None) -> Cell:
     return Cell(value, value, url, numeric=False)
 
 
-def grouped(qs, columns: dict, sets: list, aggregates: dict, values: dict | None = None) -> list[dict]:
-    """Aggregate `qs` by several GROUPING SETS in ONE query (one scan of the rows).
+def grouped_sql(qs, columns: dict, sets: list, aggregates: dict, values: dict | None = None) -> tuple[str, list]:
+    """The SQL of `grouped` (see there), for callers that combine it with other rows (summary.py).
 
-    The ORM builds the filtered rows (so scopes and joins stay in one place); this wraps them:
-        SELECT GROUPING(..), <columns>, <aggregates> FROM (<qs>) r GROUP BY GROUPING SETS (...)
-    `columns` maps alias -> ORM expression or field path (grouped by); `values` the same for
-    columns only aggregated over; `sets` lists tuples of column aliases; `aggregates` maps
-    alias -> SQL over `r.c_<alias>` (constants written in this package, never user input).
-    Each row comes back as a dict whose `set` is the index of its grouping set.
+    Its first column `set` is the index of the row's grouping set, then the columns, then the aggregates.
     """
     every = {**columns, **(values or {})}
     exprs = {f"c_{k}": F(v) if isinstance(v, str) else v for k, v in every.items()}
     inner_sql, params = qs.order_by().values(**exprs).query.sql_with_params()
     names = list(columns)
     grouping = f"GROUPING({', '.join(f'r.c_{n}' for n in names)})" if names else "0"
-    masks = {}
-    for index, members in enumerate(sets):
-        # GROUPING() sets bit (n-1-i) for every column i NOT grouped in that row's set.
-        masks[sum(1 << (len(names) - 1 - i) for i, name in enumerate(names) if name not in members)] = index
-    select = ", ".join([f"{grouping} AS g"] + [f"r.c_{n} AS {n}" for n in names]
+    # GROUPING() sets bit (n-1-i) for every column i NOT grouped in that row's set.
+    cases = " ".join(f"WHEN {sum(1 << (len(names) - 1 - i) for i, name in enumerate(names) if name not in members)} "
+                     f"THEN {index}" for index, members in enumerate(sets))
+    select = ", ".join([f"CASE {grouping} {cases} END AS \"set\""] + [f"r.c_{n} AS {n}" for n in names]
                        + [f"{sql} AS {alias}" for alias, sql in aggregates.items()])
     group = ", ".join("(" + ", ".join(f"r.c_{n}" for n in members) + ")" for members in sets)
-    sql = f"SELECT {select} FROM ({inner_sql}) r GROUP BY GROUPING SETS ({group})"
+    return f"SELECT {select} FROM ({inner_sql}) r GROUP BY GROUPING SETS ({group})", list(params)
+
+
+def fetch(sql, params) -> list[dict]:
     with connection.cursor() as cur:
         cur.execute(sql, params)
         keys = [c[0] for c in cur.description]
-        out = []
-        for row in cur.fetchall():
-            item = dict(zip(keys, row))
-            item["set"] = masks.get(item.pop("g"))
-            out.append(item)
-    return out
+        return [dict(zip(keys, row)) for row in cur.fetchall()]
+
+
+def grouped(qs, columns: dict, sets: list, aggregates: dict, values: dict | None = None) -> list[dict]:
+    """Aggregate `qs` by several GROUPING SETS in ONE query (one scan of the rows).
+
+    The ORM builds the filtered rows (so scopes and joins stay in one place); this wraps them:
+        SELECT <set index>, <columns>, <aggregates> FROM (<qs>) r GROUP BY GROUPING SETS (...)
+    `columns` maps alias -> ORM expression or field path (grouped by); `values` the same for
+    columns only aggregated over; `sets` lists tuples of column aliases; `aggregates` maps
+    alias -> SQL over `r.c_<alias>` (constants written in this package, never user input).
+    Each row comes back as a dict whose `set` is the index of its grouping set.
+    """
+    return fetch(*grouped_sql(qs, columns, sets, aggregates, values))
 
 
 def by_set(rows, index):
@@ -110,11 +115,6 @@ def by_set(rows, index):
 def total(rows, index=0):
     found = by_set(rows, index)
     return found[0] if found else {}
-
-
-# SQL snippets over the aliases the panels select (kept here so every panel means the same thing).
-def percentile(alias, fraction):
-    return f"percentile_cont({fraction}) WITHIN GROUP (ORDER BY r.c_{alias})"
 
 
 class Percentile(Aggregate):
