@@ -13,8 +13,8 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Dashboard summary: today, yesterday and the days of tickets saved since the last run.
     "stats-rebuild-recent": {"task": "tickets.tasks_stats.stats_rebuild_recent", "schedule": 300.0},
-    # Nightly full rebuild: changes no saved ticket shows (a reopen clears the old resolved day).
-    "stats-rebuild-all": {"task": "tickets.tasks_stats.stats_rebuild_all", "schedule": crontab(hour=3, minute=30)},
+    # Nightly full rebuild (00:30 UTC = 04:00 Tehran): changes no saved ticket shows (a reopen clears the old resolved day).
+    "stats-rebuild-all": {"task": "tickets.tasks_stats.stats_rebuild_all", "schedule": crontab(hour=0, minute=30)},
     # SLA warnings, breaches and escalations: reads only tickets whose next check has come.
     "sla-scan": {"task": "tickets.tasks.sla_scan", "schedule": 60.0},
     # Follow up referrals whose answer is late (the unit owes us; the agent is told).
