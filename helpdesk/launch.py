@@ -26,21 +26,26 @@ def _python(*args):
 
 
 def _stop(children, stoppers):
+    """SIGTERM every child's process group, give them 10 s together, then SIGKILL what is left."""
     for name, proc in children:
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        _signal_group(proc, signal.SIGTERM)
     deadline = time.monotonic() + 10
     for name, proc in children:
         try:
             proc.wait(max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             log.warning("%s did not stop in time; killing it", name)
-            os.killpg(proc.pid, signal.SIGKILL)
+            _signal_group(proc, signal.SIGKILL)
+            proc.wait(5)
     for stopper in reversed(stoppers):
         stopper.stop()
+
+
+def _signal_group(proc, sig):
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _setup_env(var_dir):
@@ -96,7 +101,7 @@ def cmd_run():
             "    manager  maryam    -> /manager/\n"
             "    customer reza      -> /portal/\n"
             "    customer john      -> /portal/\n"
-            "    admin    admin     -> /admin/\n"
+            "    admin    admin     -> /agent/ and the back office at /admin/\n"
             "  Outgoing mail is written to %s\n"
             "  Send mail to support@... via SMTP 127.0.0.1:%s\n"
             % (host, port, time.monotonic() - started, os.environ.get("EMAIL_FILE_PATH", "the console"),
@@ -138,8 +143,15 @@ def main(argv):
     runtime = var_dir / "run"
     runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))  # pgserver keeps its lock file there
-    # SIGTERM behaves like Ctrl-C so `kill` of make also cleans up.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Ctrl-C and SIGTERM both stop everything. SIGINT is installed explicitly: a shell that
+    # starts us in the background makes us inherit an ignored SIGINT otherwise.
+    def interrupted(*_):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
     if argv[:1] == ["run"]:
         return cmd_run()
     if argv[:1] == ["exec"]:
