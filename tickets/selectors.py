@@ -125,13 +125,17 @@ def ticket_messages(ticket, *, public_only: bool):
     """The conversation with authors and attachments in three queries, whatever its length."""
     from tickets.models import InboundEmail
 
+    # to_attr lists, not managers: a template asking m.attachments.all on 200 messages would clone
+    # a queryset each time, which costs more than the queries themselves.
     qs = ticket.messages.select_related("author_user", "author_contact").prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.only("id", "message_id", "filename", "size", "content_type"))
+        Prefetch("attachments", queryset=Attachment.objects.only("id", "message_id", "filename", "size", "content_type"),
+                 to_attr="attachment_list")
     )
     if public_only:
         qs = qs.filter(kind=Message.Kind.PUBLIC)
     else:  # staff see a link to the original email; never load the raw bytes for it
-        qs = qs.prefetch_related(Prefetch("inbound_emails", queryset=InboundEmail.objects.only("id", "message_id")))
+        qs = qs.prefetch_related(Prefetch("inbound_emails", queryset=InboundEmail.objects.only("id", "message_id"),
+                                          to_attr="inbound_list"))
     return list(qs.order_by("created_at", "id"))
 
 
@@ -208,11 +212,20 @@ def customer_card(ticket):
 
     from tickets.models import SatisfactionRating
 
-    org_open = Ticket.objects.filter(organization_id=ticket.organization_id, status__in=sorted(states.OPEN_STATES)).count()
+    from django.core.cache import cache
+
+    # The organisation's figures change slowly and a big customer has thousands of tickets:
+    # a minute-old count is as good as a fresh one on every page view.
+    key = f"org-card:{ticket.organization_id}"
+    figures = cache.get(key)
+    if figures is None:
+        org_open = Ticket.objects.filter(organization_id=ticket.organization_id, status__in=sorted(states.OPEN_STATES)).count()
+        rating = SatisfactionRating.objects.filter(ticket__organization_id=ticket.organization_id).aggregate(avg=Avg("score"))
+        figures = {"org_open": org_open, "satisfaction": rating["avg"]}
+        cache.set(key, figures, 60)
     recent = list(Ticket.objects.filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk)
                   .only("number", "subject", "status", "created_at").order_by("-created_at")[:5])
-    rating = SatisfactionRating.objects.filter(ticket__organization_id=ticket.organization_id).aggregate(avg=Avg("score"))
-    return {"org_open": org_open, "recent": recent, "satisfaction": rating["avg"]}
+    return {**figures, "recent": recent}
 
 
 def canned_for(user, ticket):

@@ -155,6 +155,7 @@ class TicketView(CustomerAccessMixin, View):
             response = HttpResponse("")
             response["HX-Redirect"] = reverse("portal:ticket", kwargs={"number": message.ticket.number})
             return response
+        message.attachment_list = list(message.attachments.all())  # the partial reads the prefetch list
         html = render_to_string("portal/_message.html", {"m": message}, request=request)
         html += render_to_string("portal/_reply_form.html", {"form": PortalReplyForm(), "ticket": ticket, "oob": True},
                                  request=request)
