@@ -160,3 +160,19 @@ def fresh_sla_terms():
 
 # One Playwright session for the whole run, shared by every module that drives Chromium.
 from tests.browser_support import chromium, page  # noqa: E402,F401
+
+
+@pytest.fixture(autouse=True)
+def own_cache_namespace():
+    """Every test gets its own cache keys in the shared Redis: cached counts and choices keyed by
+    database ids (which every test reuses) must not leak from one test into another, or between
+    xdist workers."""
+    import uuid
+
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    old = cache.key_prefix
+    cache.key_prefix = f"t-{uuid.uuid4().hex[:12]}"
+    yield
+    cache.key_prefix = old

@@ -45,7 +45,7 @@ def test_ticket_page_queries_do_not_grow_with_messages(client, agent_ali, ticket
     services.ticket_refer(ticket_a, actor=agent_ali, unit="sales", question="q")
     services.ticket_refer(ticket_a, actor=agent_ali, unit="development", question="q2", hold=False)
     many = count(client, f"/agent/tickets/{ticket_a.number}/")
-    assert many == few, (few, many)
+    assert many <= few, (few, many)  # the second view may even reuse cached organisation figures
     assert many <= 20
 
 
