@@ -85,7 +85,7 @@ class SlaPolicy(models.Model):
     is_default = models.BooleanField(_("default policy"), default=False,
                                      help_text=_("Applies to organisations without a contract that names a policy."))
     calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT, related_name="policies", verbose_name=_("business calendar"))
-    warn_at_percent = models.PositiveSmallIntegerField(_("warn at (% of target)"), null=True, blank=True, default=80)
+    warn_at_percent = models.PositiveSmallIntegerField(_("warn at (percent of the target)"), null=True, blank=True, default=80)
     warn_minutes_before = models.PositiveIntegerField(_("or warn minutes before"), null=True, blank=True)
     pause_states = ArrayField(models.CharField(max_length=20), default=list, blank=True, verbose_name=_("states that pause the clock"))
     updated_at = models.DateTimeField(auto_now=True)
