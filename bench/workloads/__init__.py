@@ -18,6 +18,7 @@ WORKLOADS = {
     "dashboard": "bench.workloads.dashboard",
     "api": "bench.workloads.api",
     "footprint": "bench.workloads.footprint",
+    "intake": "bench.workloads.intake",
 }
 
 

@@ -5,6 +5,7 @@ calls email_process(). Processing runs in one transaction with the row locked: a
 all back and the retry starts clean, and a processed row is never processed again.
 """
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from tickets.mail.loops import classify_loop, over_rate_limit
 from tickets.mail.parse import ParsedEmail, parse_email
 from tickets.mail.quotes import split_reply
+from tickets.mail.threading import thread_candidates
 from tickets.models import Attachment, Channel, Message
 from tickets.models_mail import InboundEmail
 from tickets.services import email_match as match
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 State = InboundEmail.State
 # Database trouble is worth a retry (the task's autoretry); anything else is this message's fault.
 TRANSIENT = (OperationalError, InterfaceError)
+MAX_DEFERRALS = 12  # a reply waits at most this many tries (~16 min) for the message it answers
+PARENT_WAIT_S = 2.0  # ... the first few seconds of each in place: the parent is usually being processed
 
 
 def store_raw(raw: bytes, source: str, mailbox=None) -> tuple[InboundEmail, bool]:
@@ -66,7 +70,8 @@ def email_receive(raw: bytes, source: str, mailbox=None) -> tuple[InboundEmail, 
 
 
 def email_process(inbound_id: int, *, unknown_sender_policy: str | None = None) -> str | None:
-    """Process one stored message; returns its new state, or None when there was nothing to do."""
+    """Process one stored message; returns its new state ("stored" when it waits for the message
+    it answers, see _parent_waiting), or None when there was nothing to do."""
     # The attempt is counted in its own commit, so the admin sees retries that rolled back.
     InboundEmail.objects.filter(pk=inbound_id, state=State.STORED).update(attempts=F("attempts") + 1)
     try:
@@ -140,6 +145,10 @@ def _process(inbound: InboundEmail, policy: str):
         loop = ("rate_limit", _("more than %(n)s messages in an hour") % {"n": settings.EMAIL_RATE_LIMIT})
     silent = loop is not None or parsed.is_oversize  # oversize: the notice replaces the acknowledgement
     thread = match.thread_find(parsed)
+    if thread.ticket is None and (parent := _parent_waiting(inbound, parsed)):
+        if parent == "waiting":
+            return _defer(inbound)
+        thread = match.thread_find(parsed)  # a parent may have been processed meanwhile
     if sender.user is not None:
         return _agent_note(inbound, parsed, sender, thread)
     if thread.ticket is not None and not match.may_thread(thread, sender):
@@ -159,6 +168,42 @@ def _process(inbound: InboundEmail, policy: str):
     if parsed.is_oversize and loop is None:
         _notice(inbound.pk, "oversize")
     return None
+
+
+def _parent_waiting(inbound, parsed) -> str:
+    """Whether a mail this one answers is stored but not processed yet: "" (it names none),
+    "done" (none is stored now: thread again), "waiting" (still stored: lost with a crashed
+    worker, or queued behind this one).
+
+    Mail is processed by several workers at once and a crashed worker's mail comes back later
+    (requeue_stale), so a reply can be taken before the message it answers; threaded then, it
+    would find nothing and open a ticket of its own. It waits a moment for a parent another
+    worker holds (each statement of this READ COMMITTED transaction sees new commits), then
+    waits by being queued again (_defer), a bounded number of times: a parent that is never
+    processed (or a forged reference cycle) cannot hold it for ever.
+    """
+    if inbound.attempts > MAX_DEFERRALS:
+        return ""
+    ids = [i for i in thread_candidates(parsed).message_ids[:match._MAX_IDS] if i != inbound.email_message_id]
+    if not ids:
+        return ""
+    stored = InboundEmail.objects.filter(email_message_id__in=ids, state=State.STORED)
+    deadline = time.monotonic() + PARENT_WAIT_S
+    while stored.exists():
+        if time.monotonic() >= deadline:
+            return "waiting"
+        time.sleep(0.05)
+    # Nothing stored now; a parent may still have committed since thread_find looked: look again.
+    return "done"
+
+
+def _defer(inbound):
+    """Leave the row stored (nothing was written) and try again later; the stale sweep is the net."""
+    from tickets import tasks_mail
+
+    delay = min(5 * 2 ** max(inbound.attempts - 1, 0), 120)  # 5, 10, 20, 40, 80, then every 120 s
+    log.info("inbound email %s answers a message not processed yet; retry in %s s", inbound.pk, delay)
+    transaction.on_commit(lambda: tasks_mail.email_process.apply_async((inbound.pk,), countdown=delay))
 
 
 def _add_note(inbound, text):
