@@ -139,6 +139,10 @@ def ticket_messages(ticket, *, public_only: bool):
     return list(qs.order_by("created_at", "id"))
 
 
+def ticket_referrals(ticket):
+    return list(Referral.objects.filter(ticket=ticket).select_related("created_by").order_by("created_at"))
+
+
 def ticket_timeline(ticket):
     """Messages, events and referrals merged in time order, for the agent's ticket page."""
     messages = ticket_messages(ticket, public_only=False)
