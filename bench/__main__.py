@@ -60,7 +60,13 @@ def main(argv=None):
     results = []
     for name in names:
         started = time.monotonic()
-        figures = workloads.load(name).run(scale)
+        try:
+            figures = workloads.load(name).run(scale)
+        except Exception as exc:  # one broken workload must not hide the others' figures
+            import traceback
+
+            traceback.print_exc()
+            figures = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"}
         result = {"workload": name, "scale": scale, **figures, "wall_s": round(time.monotonic() - started, 1)}
         print(json.dumps(result, ensure_ascii=False, default=str), flush=True)
         results.append(result)

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -142,6 +143,14 @@ def _throughput(session_key, static_env):
                         log.seek(0)
                         return None, "gunicorn did not start: " + log.read().decode()[-500:]
                     time.sleep(0.3)
+            probe = urllib.request.Request(base + "/portal/", headers={"Cookie": f"sessionid={session_key}"})
+            opener = urllib.request.build_opener(_NoRedirect)
+            try:
+                status = opener.open(probe, timeout=10).status
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            if status != 200:  # wrk counts redirects as success: a login redirect is not the page
+                return None, f"/portal/ answered {status} for the benchmark session, not 200"
             out = subprocess.run([wrk, "-t2", "-c8", f"-d{WRK_SECONDS}s", "-H", f"Cookie: sessionid={session_key}",
                                   base + "/portal/"], capture_output=True, text=True, timeout=WRK_SECONDS + 30).stdout
         finally:
@@ -154,6 +163,11 @@ def _throughput(session_key, static_env):
     if bad:
         return None, f"{bad.group(1)} responses were not 2xx/3xx: not a valid measurement"
     return round(float(rate.group(1)), 1), None
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 def run(scale: int) -> dict:

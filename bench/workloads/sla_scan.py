@@ -17,16 +17,20 @@ DUE = 1_000
 DB = "poshtiban_bench_sla"
 
 
-def _switch_database():
+def _switch_database(name=DB):
+    """Point the connection at `name`; returns the previous name so run() can switch back (the
+    workloads after this one must find the shared dataset again)."""
     from django.core.management import call_command
     from django.db import connections
 
-    url = bench.with_database(os.environ["DATABASE_URL"], DB)
-    bench.create_database(url)
     conn = connections["default"]
+    previous = conn.settings_dict["NAME"]
     conn.close()
-    conn.settings_dict["NAME"] = DB
-    call_command("migrate", verbosity=0, interactive=False)
+    conn.settings_dict["NAME"] = name
+    if name == DB:
+        bench.create_database(bench.with_database(os.environ["DATABASE_URL"], DB))
+        call_command("migrate", verbosity=0, interactive=False)
+    return previous
 
 
 def _fixtures():
@@ -112,9 +116,16 @@ def _timed_scan(now):
 
 
 def run(scale: int) -> dict:
+    previous = _switch_database()
+    try:
+        return _measure(scale)
+    finally:
+        _switch_database(previous)
+
+
+def _measure(scale):
     from django.utils import timezone
 
-    _switch_database()
     fixtures = _fixtures()
     now = timezone.now()
     figures = {}
