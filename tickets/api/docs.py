@@ -31,7 +31,7 @@ class RedocView(SpectacularRedocView):
         html = format_html(
             '<!DOCTYPE html><html><head><meta charset="utf-8"><title>{}</title>'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            "<style>body {{ margin: 0; padding: 0; }} img[src^='https://cdn.redoc.ly'] {{ display: none; }}</style></head>"
+            "<style>body {{ margin: 0; padding: 0; }} img[src$='logo-mini.svg'] {{ display: none; }}</style></head>"
             '<body><redoc spec-url="{}"></redoc><script src="{}"></script></body></html>',
             self.title, self._get_schema_url(request),
             static("drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"),

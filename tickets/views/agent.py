@@ -9,12 +9,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.functional import SimpleLazyObject
 from django.views import View
 
 from customers import roles
 from tickets import selectors, services, states
-from tickets.filters import TicketFilter
 from tickets.forms import (AgentNewTicketForm, AssignForm, ClassifyForm, EtaForm, LinkForm, MergeForm,
                            ReferForm, ReferralAnswerForm, ReplyForm)
 from tickets.models import Referral, Ticket
@@ -33,10 +33,11 @@ class AgentAccessMixin(AccessMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+# Lazy: built at import, translated per request in the reader's language.
 QUEUE_LABELS = [
-    ("mine", _("My open tickets")), ("team_unassigned", _("My teams, unassigned")), ("open", _("All open")),
-    ("waiting", _("Waiting on customer")), ("referred", _("Referred / on hold")), ("breaching", _("Breaching soon")),
-    ("breached", _("Breached")), ("recent", _("Recently updated")),
+    ("mine", gettext_lazy("My open tickets")), ("team_unassigned", gettext_lazy("My teams, unassigned")), ("open", gettext_lazy("All open")),
+    ("waiting", gettext_lazy("Waiting on customer")), ("referred", gettext_lazy("Referred / on hold")), ("breaching", gettext_lazy("Breaching soon")),
+    ("breached", gettext_lazy("Breached")), ("recent", gettext_lazy("Recently updated")),
 ]
 
 
