@@ -23,7 +23,9 @@ test: setup browser-deps
 	@mkdir -p var/test test-output
 	@$(TEST_ENV) $(LAUNCH) exec -- $(PY) -m pytest $(PYTEST_ARGS)
 
+# The portal's throughput is measured with wrk, installed like the browser tests' Chromium.
 bench: setup
+	@bash scripts/system_packages.sh wrk
 	@$(LAUNCH) exec -- $(PY) -m bench all
 
 setup: $(VENV)/.installed static/vendor/.installed

@@ -95,20 +95,36 @@ def _free_port():
 PLAIN_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 
+def _production_storages():
+    """STORAGES as the gunicorn child computes them from the settings module. Not from
+    django.conf.settings: earlier workloads of `bench all` (agent_pages, dashboard) swap in plain
+    storage for the whole process, and a collectstatic through that storage writes no manifest,
+    so the child (manifest storage) answered 500 on every page naming an asset."""
+    from importlib import import_module
+
+    return import_module(os.environ.get("DJANGO_SETTINGS_MODULE", "helpdesk.settings")).STORAGES
+
+
 def _static(root):
     """Production pages name hashed assets from the manifest, built here into `root`. If the build
     fails (an asset with a dangling reference), pages fall back to plain asset names, which cost
     the same to render, and the reason is reported. Returns (settings overrides, gunicorn env, reason)."""
-    from django.conf import settings
     from django.core.management import call_command
     from django.test.utils import override_settings
+    from django.utils.module_loading import import_string
 
+    production = _production_storages()
     try:
-        with override_settings(STATIC_ROOT=root):
+        # STORAGES overridden too: that resets Django's cached storage instances, whose location
+        # (STATIC_ROOT) is fixed when they are first built.
+        with override_settings(STATIC_ROOT=root, STORAGES=production):
             call_command("collectstatic", interactive=False, verbosity=0)
-        return {"STATIC_ROOT": root}, {"STATIC_ROOT": root}, None
+        manifest = getattr(import_string(production["staticfiles"]["BACKEND"]), "manifest_name", None)
+        if manifest and not Path(root, manifest).exists():
+            raise RuntimeError(f"collectstatic wrote no {manifest} into {root}")
+        return {"STATIC_ROOT": root, "STORAGES": production}, {"STATIC_ROOT": root}, None
     except Exception as exc:  # noqa: BLE001 - any build failure is reported, not fatal
-        storages = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STORAGE}}
+        storages = {**production, "staticfiles": {"BACKEND": PLAIN_STORAGE}}
         Path(root, "bench_portal_settings.py").write_text(
             "from helpdesk.settings import *  # noqa\n"
             f"STORAGES = {{**STORAGES, 'staticfiles': {{'BACKEND': {PLAIN_STORAGE!r}}}}}\n")
@@ -140,8 +156,7 @@ def _throughput(session_key, static_env):
                     break
                 except OSError:
                     if time.monotonic() > deadline or web.poll() is not None:
-                        log.seek(0)
-                        return None, "gunicorn did not start: " + log.read().decode()[-500:]
+                        return None, "gunicorn did not start: " + _last_error(log)
                     time.sleep(0.3)
             probe = urllib.request.Request(base + "/portal/", headers={"Cookie": f"sessionid={session_key}"})
             opener = urllib.request.build_opener(_NoRedirect)
@@ -150,7 +165,7 @@ def _throughput(session_key, static_env):
             except urllib.error.HTTPError as exc:
                 status = exc.code
             if status != 200:  # wrk counts redirects as success: a login redirect is not the page
-                return None, f"/portal/ answered {status} for the benchmark session, not 200"
+                return None, f"/portal/ answered {status} for the benchmark session, not 200 ({_last_error(log)})"
             out = subprocess.run([wrk, "-t2", "-c8", f"-d{WRK_SECONDS}s", "-H", f"Cookie: sessionid={session_key}",
                                   base + "/portal/"], capture_output=True, text=True, timeout=WRK_SECONDS + 30).stdout
         finally:
@@ -163,6 +178,14 @@ def _throughput(session_key, static_env):
     if bad:
         return None, f"{bad.group(1)} responses were not 2xx/3xx: not a valid measurement"
     return round(float(rate.group(1)), 1), None
+
+
+def _last_error(log):
+    """The last line gunicorn logged (a traceback's exception line): one line, since the reason
+    lands in a BENCHMARKS.md table cell."""
+    log.seek(0)
+    lines = [line.strip() for line in log.read().decode(errors="replace").splitlines() if line.strip()]
+    return lines[-1][:300].replace("|", "/") if lines else "nothing logged"
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
