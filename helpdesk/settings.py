@@ -222,6 +222,11 @@ SUPPORT_MESSAGE_ID_DOMAIN = os.environ.get("SUPPORT_MESSAGE_ID_DOMAIN", "poshtib
 # messages per sender per hour may be answered automatically (breaks loops that look human).
 INBOUND_EMAIL_TOKEN = os.environ.get("INBOUND_EMAIL_TOKEN", "")
 EMAIL_MAX_BYTES = env_int("EMAIL_MAX_BYTES", 25 * 1024 * 1024)
+# Inbound mail is processed in batches of up to this many messages (and bytes) per transaction.
+EMAIL_BATCH_SIZE = env_int("EMAIL_BATCH_SIZE", 25)
+EMAIL_BATCH_BYTES = env_int("EMAIL_BATCH_BYTES", 16 * 1024 * 1024)
+# How many worker processes may drain stored mail at once (services/email_drain.py).
+EMAIL_INTAKE_DRAINS = env_int("EMAIL_INTAKE_DRAINS", 2)
 UNKNOWN_SENDER_POLICY = os.environ.get("UNKNOWN_SENDER_POLICY", "create")
 if UNKNOWN_SENDER_POLICY not in ("create", "hold"):
     raise ImproperlyConfigured(f"UNKNOWN_SENDER_POLICY={UNKNOWN_SENDER_POLICY!r}: use 'create' or 'hold'.")

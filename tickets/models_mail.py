@@ -84,6 +84,8 @@ class InboundEmail(models.Model):
     message = models.ForeignKey("tickets.Message", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="inbound_emails", verbose_name=_("message"))
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    # A reply waiting for the message it answers is not claimed again before this time.
+    not_before = models.DateTimeField(_("not before"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("inbound email")
@@ -92,6 +94,10 @@ class InboundEmail(models.Model):
             # the admin list (newest first, filtered by state) and the stale-work sweep
             models.Index(fields=["state", "-received_at"], name="inbound_state_received"),
             models.Index(fields=["-received_at", "-id"], name="inbound_received"),
+            # the work queue: claims take the oldest stored rows. Partial, so it holds only the
+            # few waiting rows, and a plain index scan in received_at order (LIMIT) marks the
+            # entries of rows processed meanwhile dead and skips them from then on.
+            models.Index(fields=["received_at", "id"], condition=models.Q(state="stored"), name="inbound_stored_queue"),
             # the per-sender rate limit
             models.Index(fields=["sender", "-received_at"], name="inbound_sender_received"),
         ]

@@ -1,4 +1,5 @@
 """Thin Celery wrappers: take ids, call one function, own the retry policy."""
+import logging
 import smtplib
 
 from celery import shared_task
@@ -9,6 +10,7 @@ from tickets.mail_out.failures import EmailTask
 # Mail: a dropped connection or a 4xx is retried with backoff (1 s doubling, ~4 min in all); a 5xx refusal is
 # raised as PermanentSendError and not retried. EmailTask writes the final failure on the ticket.
 # (SMTPException is an OSError already; named for the reader.)
+log = logging.getLogger(__name__)
 MAIL_TASK = dict(bind=True, base=EmailTask, acks_late=True, autoretry_for=(OSError, smtplib.SMTPException),
                  retry_backoff=True, max_retries=8)
 
@@ -83,3 +85,23 @@ def referrals_overdue_scan():
 from tickets.tasks_mail import *  # noqa: E402,F401,F403
 from tickets.tasks_webhooks import *  # noqa: E402,F401,F403
 from tickets.tasks_stats import *  # noqa: E402,F401,F403
+
+
+@shared_task(acks_late=True)
+def email_many(calls):
+    """The mail a batch queued (notify.mail_collected): [(task name, args), ...]. Acknowledgements
+    go together (emails.send_acknowledgements), the rest one by one in order. One that fails is handed to its own task, which owns the retries and records a final failure
+    on the ticket; the others are not held up by it."""
+    from celery import current_app
+
+    acks = [args[0] for name, args in calls if name == email_ticket_acknowledgement.name]
+    calls = [(name, args) for name, args in calls if name != email_ticket_acknowledgement.name]
+    for ticket_id in emails.send_acknowledgements(acks) if acks else ():
+        email_ticket_acknowledgement.delay(ticket_id)
+    for name, args in calls:
+        task = current_app.tasks[name]
+        try:
+            task(*args)
+        except Exception as exc:  # noqa: BLE001 - any failure goes to the task's own retry policy
+            log.info("mail %s%r failed in a batch (%s); retrying on its own", name, tuple(args), exc)
+            task.delay(*args)

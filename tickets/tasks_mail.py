@@ -6,7 +6,7 @@ does nothing for a row already processed, so acks_late redelivery after a crash 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-__all__ = ["email_process", "email_notice", "mailboxes_poll", "inbound_replay"]
+__all__ = ["email_process", "email_drain", "email_notice", "mailboxes_poll", "inbound_replay"]
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True,
@@ -15,6 +15,15 @@ def email_process(self, inbound_id):
     from tickets.services.email_intake import email_process as process
 
     return process(inbound_id)
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True,
+             max_retries=10)
+def email_drain(self, inbound_id, slot):
+    """Stored mail, batch after batch, until none is left (services/email_drain.py)."""
+    from tickets.services.email_drain import drain
+
+    return drain(inbound_id, slot)
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)

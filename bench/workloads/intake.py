@@ -8,9 +8,10 @@ so `bench all` at a million tickets stays a few minutes. Three figures:
   the ceiling one process could reach if nothing but parsing cost anything.
 - store_mails_per_s: store_raw (what the SMTP and IMAP doors do before anything else), one by one.
 - mails_per_s: end to end. One worker process (prefork, -c 2: two processes doing the work) is
-  started and answering before the clock starts; then every stored mail is enqueued, as
-  email_receive does after commit, and the clock stops when none is left stored. The worker
-  also runs the acknowledgement tasks the new tickets queue, as in production.
+  started and answering before the clock starts; then every stored mail wakes a drain, as
+  email_receive does after commit (services/email_drain.py), and the clock stops when none is
+  left stored. The worker also runs the acknowledgement tasks the new tickets queue, as in
+  production. worker_cpu_ms_per_mail is the worker's CPU time (all its processes) per mail.
 
 It writes into the benchmark database (its own organisation, contacts and tickets, beside the
 seeded dataset if there is one, so the indexes are full-size) and deletes what it made.
@@ -18,6 +19,7 @@ BENCH_INTAKE_PROFILE=1 also prints a cProfile of email_process over a few hundre
 in this process, to stderr.
 """
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -110,11 +112,11 @@ def run(scale: int) -> dict:
     from bench.mailgen import generate
     from customers.models import Contact, Organization
     from helpdesk.celery import app
-    from tickets import tasks_mail
     from tickets.mail.parse import parse_email
     from tickets.models import Channel, Ticket
     from tickets.models_mail import InboundEmail
     from tickets.services import ticket_create
+    from tickets.services.email_drain import wake
     from tickets.services.email_intake import store_raw
 
     n = max(100, min(scale, MAX_MAILS))
@@ -148,25 +150,38 @@ def run(scale: int) -> dict:
             ids.append(store_raw(m.raw, InboundEmail.Source.SMTP)[0].pk)
         store_rate = n / (time.perf_counter() - started)
 
+        from django.core.cache import cache
+
+        from tickets.services.email_drain import SLOT_KEY
+
+        cache.delete_many([SLOT_KEY.format(k) for k in range(settings.EMAIL_INTAKE_DRAINS)])  # a killed run's
         queue = f"bench-intake-{run_id}"
         app.conf.task_always_eager, app.conf.task_default_queue = False, queue
         proc, log = _start_worker(queue, media)
         _wait_ready(app, proc, queue)
         started = time.perf_counter()
-        for pk in ids:
-            tasks_mail.email_process.delay(pk)
+        for pk in ids:  # what email_receive does after each commit
+            wake(pk)
         enqueue_s = time.perf_counter() - started
         deadline = time.monotonic() + max(300, n / 10)
         while InboundEmail.objects.filter(pk__in=ids, state=InboundEmail.State.STORED).exists():
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the worker stopped or stalled:\n" + _stop(proc, log)[-3000:])
+                left = list(InboundEmail.objects.filter(pk__in=ids, state=InboundEmail.State.STORED)
+                            .values_list("pk", "attempts", "not_before")[:20])
+                raise RuntimeError(f"the worker stopped or stalled; still stored: {left}\n" + _stop(proc, log)[-3000:])
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
-        worker_log = _stop(proc, log)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        worker_log = _stop(proc, log)  # reaped: its CPU time (and its pool's) is counted now
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        worker_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         if "Traceback" in worker_log:  # shown, not hidden in a count
             print(worker_log[-6000:], file=sys.stderr)
         app.conf.task_always_eager, app.conf.task_default_queue = old
 
+        done_at = sorted(InboundEmail.objects.filter(pk__in=ids).exclude(processed_at=None)
+                         .values_list("processed_at", flat=True))
+        clock_zero = done_at[0] if done_at else None
         states = dict(InboundEmail.objects.filter(pk__in=ids).values_list("state").annotate(Count("id")))
         made = Ticket.objects.filter(organization_id__in=org_ids).count() - EXISTING_TICKETS
         figures = {
@@ -182,6 +197,13 @@ def run(scale: int) -> dict:
             # New requests must open a ticket each, and nothing else may.
             "tickets_made": made, "new_requests": new_requests,
             "worker_tracebacks": worker_log.count("Traceback"),
+            # the worker's own CPU (all its processes, start-up included) per mail
+            "worker_cpu_ms_per_mail": round(worker_cpu * 1000 / n, 2),
+            # claimed more than once: replies that waited for their parent, or batches retried
+            "retried": InboundEmail.objects.filter(pk__in=ids, attempts__gt=1).count(),
+            # from the first message done: when a quarter, half, ... 99 % and all were done
+            "done_s": [round((done_at[int(q * (len(done_at) - 1))] - clock_zero).total_seconds(), 1)
+                       for q in (0.25, 0.5, 0.75, 0.9, 0.99, 1.0)] if done_at else None,
         }
         if os.environ.get("BENCH_INTAKE_PROFILE") == "1":
             prof = generate(300, contacts=[(c.name, c.email, c.organization_id) for c in contacts],

@@ -11,7 +11,7 @@ from django.urls import reverse
 from customers.models import Contact, Organization
 from tests.tickets.email_builders import ingest, raw_email
 from tickets.models import Attachment, InboundEmail, Message, Ticket
-from tickets.services import email_intake
+from tickets.services import email_pipeline
 from tickets.services.email_intake import email_process, email_receive, email_replay, store_raw
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "emails"
@@ -52,19 +52,19 @@ def test_a_message_without_message_id_is_deduplicated_by_a_hash_of_its_bytes(cus
 def test_a_crash_mid_way_is_retried_and_never_duplicated(customer_reza, monkeypatch):
     raw = raw_email()
     inbound, _ = store_raw(raw, "imap")
-    real = email_intake._store_files
+    real = email_pipeline._store_files
 
     def database_goes_away(*args):  # after the ticket and message rows were written
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(email_intake, "_store_files", database_goes_away)
+    monkeypatch.setattr(email_pipeline, "_store_files", database_goes_away)
     with pytest.raises(OperationalError):  # the task's autoretry takes it from here
         email_process(inbound.pk)
     inbound.refresh_from_db()
     assert inbound.state == State.STORED and inbound.attempts == 1
     assert not Ticket.objects.exists()  # rolled back with the failed attempt
 
-    monkeypatch.setattr(email_intake, "_store_files", real)
+    monkeypatch.setattr(email_pipeline, "_store_files", real)
     assert email_process(inbound.pk) == State.PROCESSED
     assert email_process(inbound.pk) is None
     assert Ticket.objects.count() == 1 and Message.objects.count() == 1
@@ -75,21 +75,23 @@ def test_a_crash_mid_way_is_retried_and_never_duplicated(customer_reza, monkeypa
 def test_a_failure_is_quarantined_with_its_error_and_replayed_by_an_admin(customer_reza, monkeypatch):
     bad, _ = store_raw(raw_email(subject="breaks"), "imap")
     good, _ = store_raw(raw_email(subject="works"), "imap")
-    real = email_intake._content
+    real = email_pipeline._content
 
     def broken(parsed, inbound):
         if parsed.subject == "breaks":
             raise ValueError("parser bug on this message")
         return real(parsed, inbound)
 
-    monkeypatch.setattr(email_intake, "_content", broken)
+    monkeypatch.setattr(email_pipeline, "_content", broken)
     assert email_process(bad.pk) == State.QUARANTINED  # never raises out of the task
-    assert email_process(good.pk) == State.PROCESSED  # and never blocks the next one
+    good.refresh_from_db()
+    assert good.state == State.PROCESSED  # and never blocks the next one, in the same batch
+    assert email_process(good.pk) is None
     bad.refresh_from_db()
     assert "ValueError: parser bug on this message" in bad.error and bad.ticket is None
     assert Ticket.objects.count() == 1
 
-    monkeypatch.setattr(email_intake, "_content", real)  # the bug is fixed, the admin replays
+    monkeypatch.setattr(email_pipeline, "_content", real)  # the bug is fixed, the admin replays
     assert email_replay(bad.pk) == State.PROCESSED
     assert email_replay(bad.pk) is None  # processed mail is not replayed twice
     assert Ticket.objects.count() == 2

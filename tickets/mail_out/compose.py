@@ -57,21 +57,23 @@ def render_text(template: str, context: dict) -> str:
 
 
 def compose(*, ticket, to, cc=(), subject, template, context, language, message_id, automatic,
-            html=True, thread_before=None, thread_messages=True) -> EmailMultiAlternatives:
+            html=True, thread_before=None, thread_messages=True, earlier=None,
+            connection=None) -> EmailMultiAlternatives:
     language = language or settings.LANGUAGE_CODE
     context = {**context, "ticket": ticket, "site_url": settings.SITE_URL}
     with translation.override(language):
         text = render_text(f"emails/{template}.txt", context)
         body_html = render_to_string(f"emails/{template}.html", context) if html else None
     headers = {"Message-ID": message_id,
-               **thread_headers(ticket, before=thread_before, with_messages=thread_messages)}
+               **thread_headers(ticket, before=thread_before, with_messages=thread_messages, earlier=earlier)}
     if automatic:
         # RFC 3834: tells well-behaved autoresponders not to answer us (no mail loops); Exchange
         # reads the second. An agent's reply is written by a person and carries neither.
         headers["Auto-Submitted"] = "auto-generated"
         headers["X-Auto-Response-Suppress"] = "All"
     email = EmailMultiAlternatives(subject=f"[#{ticket.number}] {subject}", body=text,
-                                   from_email=settings.DEFAULT_FROM_EMAIL, to=list(to), cc=list(cc), headers=headers)
+                                   from_email=settings.DEFAULT_FROM_EMAIL, to=list(to), cc=list(cc), headers=headers,
+                                   connection=connection)
     if body_html is not None:
         email.attach_alternative(body_html, "text/html")
     return email

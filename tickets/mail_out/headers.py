@@ -50,9 +50,23 @@ def earlier_message_ids(ticket, *, before=None) -> list[str]:
     return [f"<{mid}>" for mid in ids if _usable(mid)][:REFERENCES_CAP][::-1]
 
 
-def thread_headers(ticket, *, before=None, with_messages=True) -> dict:
-    """References = thread root + earlier Message-IDs, most recent last; In-Reply-To = the last."""
+def earlier_message_ids_of(tickets) -> dict[int, list[str]]:
+    """earlier_message_ids for many tickets in one query (new tickets: a message or two each)."""
+    rows = (Message.objects.filter(ticket__in=tickets, kind=Message.Kind.PUBLIC, email_message_id__isnull=False)
+            .order_by("ticket_id", "-created_at", "-pk").values_list("ticket_id", "email_message_id"))
+    found = {t.pk: [] for t in tickets}
+    for ticket_id, mid in rows:
+        if _usable(mid) and len(found[ticket_id]) < REFERENCES_CAP:
+            found[ticket_id].append(f"<{mid}>")
+    return {pk: ids[::-1] for pk, ids in found.items()}
+
+
+def thread_headers(ticket, *, before=None, with_messages=True, earlier=None) -> dict:
+    """References = thread root + earlier Message-IDs, most recent last; In-Reply-To = the last.
+    `earlier`: those Message-IDs when the caller has read them already (earlier_message_ids_of)."""
     chain = [ticket_thread_id(ticket)]
-    if with_messages:
+    if earlier is not None:
+        chain += earlier
+    elif with_messages:
         chain += earlier_message_ids(ticket, before=before)
     return {"References": " ".join(chain), "In-Reply-To": chain[-1]}

@@ -4,19 +4,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers import roles
-from customers.models import Contact
+from customers.models import Contact, Contract
 from tickets.models import Channel, Message, Priority, Ticket, TicketType
 from tickets.services import assignment, notify
 from tickets.services.attachments import attach_files
-from tickets.services.base import record, save
+from tickets.services.base import record
+from tickets.services.deadlines import sla_refresh
 from tickets.services.errors import TicketError
+from tickets.services.read_once import once
 
 
 def _active_contract(contact: Contact, today):
-    for contract in contact.organization.contracts.filter(is_active=True).order_by("-starts_on"):
-        if contract.covers(today):
-            return contract
-    return None
+    contracts = once(("contracts", contact.organization_id),
+                     lambda: list(Contract.objects.filter(organization_id=contact.organization_id, is_active=True)
+                                  .order_by("-starts_on")))
+    return next((c for c in contracts if c.covers(today)), None)
 
 
 @transaction.atomic
@@ -63,15 +65,18 @@ def ticket_create(*, actor, requester: Contact, subject: str, body: str, channel
         product=product, team=team, channel=channel, type=type, priority=priority,
         tags=sorted({t.strip() for t in tags if t.strip()}), last_customer_message_at=now, created_at=now,
     )
+    # Every SLA column is known before the INSERT (a new ticket has no pauses to read), so the row
+    # is written once, at version 1, which the "created" event carries.
+    sla_refresh(ticket, now)
     ticket.save()
     message = Message.objects.create(
         ticket=ticket, kind=Message.Kind.PUBLIC, author_contact=requester, body=body, channel=channel,
         email_message_id=email_message_id, created_at=now,
     )
+    ticket.opening_message = message  # for callers that go on with it (email intake)
     attach_files(message, files)
     record(ticket, "created", actor=actor if actor_contact is None else None, actor_contact=actor_contact or None,
-           channel=channel, type=type, priority=priority, registered_by=getattr(actor, "pk", None))
-    save(ticket, now=now)
+           bump=False, channel=channel, type=type, priority=priority, registered_by=getattr(actor, "pk", None))
     if team is not None and team.auto_assign != team.AutoAssign.OFF:
         assignment.ticket_auto_assign(ticket, now=now)
         ticket.refresh_from_db()

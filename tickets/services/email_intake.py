@@ -1,40 +1,35 @@
-"""Inbound email: store the raw bytes first, then turn them into a ticket or a reply.
+"""Inbound email: store the raw bytes first, then turn them into tickets and replies, in batches.
 
-Every door (IMAP, SMTP, `ingest_email`, the HTTP endpoint) calls email_receive(); the Celery task
-calls email_process(). Processing runs in one transaction with the row locked: a crash rolls it
-all back and the retry starts clean, and a processed row is never processed again.
+Every door (IMAP, SMTP, `ingest_email`, the HTTP endpoint) calls email_receive(), which stores
+the bytes in their own commit and queues a task per message. The task (email_process) claims its
+message and the oldest other fresh ones, and processes them in ONE transaction, each in a
+savepoint of its own (email_pipeline.process): one commit and one acknowledgement task per batch
+instead of per mail. A crash rolls the batch back and a retry starts clean; a processed row is
+never processed again, and a row that was tried before goes alone, so a message that kills its
+worker can only take itself down.
 """
 import logging
-import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F
-from django.urls import reverse
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tickets.mail.loops import classify_loop, over_rate_limit
-from tickets.mail.parse import ParsedEmail, parse_email
-from tickets.mail.quotes import split_reply
-from tickets.mail.threading import thread_candidates
-from tickets.models import Attachment, Channel, Message
+from tickets.mail.parse import parse_email
 from tickets.models_mail import InboundEmail
-from tickets.services import email_match as match
-from tickets.services.attachments import check_file
-from tickets.services.base import lock_ticket, record, save
-from tickets.services.create import ticket_create
-from tickets.services.errors import TicketError
-from tickets.services.messages import ticket_customer_reply
+from tickets.services import email_pipeline as pipeline
+from tickets.services import notify
+from tickets.services.base import is_lock_busy, locks_without_waiting
+from tickets.services.read_once import read_once
 
 log = logging.getLogger(__name__)
 State = InboundEmail.State
 # Database trouble is worth a retry (the task's autoretry); anything else is this message's fault.
 TRANSIENT = (OperationalError, InterfaceError)
-MAX_DEFERRALS = 12  # a reply waits at most this many tries (~16 min) for the message it answers
-PARENT_WAIT_S = 2.0  # ... the first few seconds of each in place: the parent is usually being processed
+MAX_ATTEMPTS = 40  # crashes and deferrals together; past it the row is quarantined for an admin
+EARLY = timedelta(seconds=2)  # a deferred message's own task may arrive a little before its time
 
 
 def store_raw(raw: bytes, source: str, mailbox=None) -> tuple[InboundEmail, bool]:
@@ -47,13 +42,18 @@ def store_raw(raw: bytes, source: str, mailbox=None) -> tuple[InboundEmail, bool
             subject=head.subject[:300], is_oversize=len(raw) > settings.EMAIL_MAX_BYTES))
 
 
-def enqueue(inbound_id: int):
-    """Process after commit. A lost enqueue (broker down) is not fatal: the poll re-queues stale rows."""
+def enqueue(inbound_id: int, *, own_task: bool = False):
+    """Process after commit: wake a drain (email_drain), or with own_task a task for this message
+    alone (the stale sweep). A lost enqueue (broker down) is not fatal: the sweep re-queues it."""
     def send():
         from tickets import tasks_mail
+        from tickets.services.email_drain import wake
 
         try:
-            tasks_mail.email_process.delay(inbound_id)
+            if own_task:
+                tasks_mail.email_process.delay(inbound_id)
+            else:
+                wake(inbound_id)
         except TRANSIENT:
             raise
         except Exception:  # kombu's connection errors vary by transport
@@ -69,24 +69,103 @@ def email_receive(raw: bytes, source: str, mailbox=None) -> tuple[InboundEmail, 
     return inbound, created
 
 
-def email_process(inbound_id: int, *, unknown_sender_policy: str | None = None) -> str | None:
-    """Process one stored message; returns its new state ("stored" when it waits for the message
-    it answers, see _parent_waiting), or None when there was nothing to do."""
-    # The attempt is counted in its own commit, so the admin sees retries that rolled back.
-    InboundEmail.objects.filter(pk=inbound_id, state=State.STORED).update(attempts=F("attempts") + 1)
+def email_process(inbound_id: int, *, unknown_sender_policy: str | None = None, batch: int | None = None) -> str | None:
+    """Process stored message `inbound_id` and, in the same transaction, up to EMAIL_BATCH_SIZE - 1
+    other fresh ones, oldest first. Returns the new state of `inbound_id` ("stored" while it waits
+    for the message it answers), or None when there was nothing to do for it.
+
+    An admin's policy override (replay) applies to that one message only, so it goes alone."""
+    size = 1 if unknown_sender_policy else (batch or settings.EMAIL_BATCH_SIZE)
+    return process_batch(inbound_id, size, unknown_sender_policy).get(inbound_id)
+
+
+def process_batch(inbound_id: int | None, size: int, unknown_sender_policy: str | None = None) -> dict[int, str]:
+    """Claim and process one batch: `inbound_id` (when it is there to take) and the oldest fresh
+    others, or with inbound_id=None the oldest fresh ones only. Returns {id: new state}."""
+    ids = _claim(inbound_id, size)
+    if not ids:
+        return {}
+    policy = unknown_sender_policy or settings.UNKNOWN_SENDER_POLICY
+    states = {}
     try:
-        with transaction.atomic():
-            inbound = (InboundEmail.objects.select_for_update(skip_locked=True)
-                       .filter(pk=inbound_id, state=State.STORED).first())
-            if inbound is None:  # done already, or another worker holds it
-                return None
-            _process(inbound, unknown_sender_policy or settings.UNKNOWN_SENDER_POLICY)
-            return inbound.state
+        with transaction.atomic(), notify.mail_collected(), read_once(), locks_without_waiting():
+            # These rows are ours (the claim counted our attempt): wait for a lock another claim
+            # holds for a moment rather than skip, or a row could be left with no task to take it.
+            # Locks in id order: two batches never wait on each other in a cycle.
+            rows = list(InboundEmail.objects.select_for_update().filter(pk__in=ids, state=State.STORED).order_by("pk"))
+            batch = pipeline.Batch.read(rows)
+            for inbound in sorted(rows, key=lambda r: (r.received_at, r.pk)):  # oldest first: parents before replies
+                states[inbound.pk] = _process_one(inbound, policy, batch)
     except TRANSIENT:
-        raise
+        if len(ids) == 1:
+            raise  # the task's autoretry
+        # The claimed rows count as tried now, and only their own tasks would take them: go on
+        # with each alone here (a database that is really down fails the first, and the sweep
+        # re-queues them later).
+        log.warning("a batch of %s inbound emails failed; trying each alone", len(ids), exc_info=True)
+        for pk in ids:
+            states.update(process_batch(pk, 1, unknown_sender_policy))
+    return states
+
+
+def _claim(inbound_id: int | None, size: int) -> list[int]:
+    """Count an attempt on this message and the oldest fresh others, in a commit of its own (the
+    admin sees tries that later rolled back), and return their ids. Nothing when this message is
+    not there to take (done, deferred, or held by another batch). Rows another worker holds are
+    skipped; so are rows tried before (they go alone, by their own task) and deferred ones."""
+    now = timezone.now()
+    with transaction.atomic():
+        stored = InboundEmail.objects.select_for_update(skip_locked=True).filter(state=State.STORED)
+        rows = []
+        if inbound_id is not None:
+            own = list(stored.filter(pk=inbound_id).filter(Q(not_before__isnull=True) | Q(not_before__lte=now + EARLY))
+                       .values_list("pk", "size", "attempts"))
+            if not own:  # done, deferred, or in another batch; fresh rows have tasks of their own
+                return []
+            if own[0][2] >= MAX_ATTEMPTS:
+                InboundEmail.objects.filter(pk=inbound_id).update(
+                    state=State.QUARANTINED, processed_at=now,
+                    error=_("Stopped after %(n)s attempts; replay it once the cause is fixed.") % {"n": own[0][2]})
+                return []
+            rows = [(own[0][0], own[0][1])]
+            if own[0][2] > 0:  # a retried message goes alone
+                size = 1
+        if size > len(rows):
+            fresh = stored.filter(attempts=0, not_before__isnull=True).order_by("received_at", "pk")
+            if inbound_id is not None:
+                fresh = fresh.exclude(pk=inbound_id)
+            rows += list(fresh.values_list("pk", "size")[:size - len(rows)])
+        ids = _within_bytes(rows, settings.EMAIL_BATCH_BYTES)
+        if ids:
+            InboundEmail.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1)
+    return ids
+
+
+def _within_bytes(rows, limit) -> list[int]:
+    """The first rows whose sizes add up to `limit` (at least one): a batch is parsed in memory."""
+    ids, total = [], 0
+    for pk, size in rows:
+        if ids and total + size > limit:
+            break
+        ids.append(pk)
+        total += size
+    return ids
+
+
+def _process_one(inbound, policy, batch) -> str:
+    try:
+        with transaction.atomic():  # a savepoint: a failure here undoes this message only
+            pipeline.process(inbound, policy, batch)
+        return inbound.state
+    except TRANSIENT as exc:
+        if not is_lock_busy(exc):
+            raise  # the database is in trouble: the whole batch rolls back and the task retries
+        # Its ticket is in another batch's hands: try it again in a moment, alone.
+        pipeline.defer(inbound, "its ticket was busy")
+        return inbound.state
     except Exception as exc:  # never block the next message: keep this one for an admin
-        log.exception("inbound email %s quarantined", inbound_id)
-        InboundEmail.objects.filter(pk=inbound_id, state=State.STORED).update(
+        log.exception("inbound email %s quarantined", inbound.pk)
+        InboundEmail.objects.filter(pk=inbound.pk).update(
             state=State.QUARANTINED, error=f"{type(exc).__name__}: {exc}"[:10_000], processed_at=timezone.now())
         return State.QUARANTINED
 
@@ -95,239 +174,16 @@ def email_replay(inbound_id: int, *, unknown_sender_policy: str | None = None) -
     """An admin's second try for a quarantined, held or ignored message (the raw is unchanged)."""
     updated = InboundEmail.objects.filter(
         pk=inbound_id, state__in=[State.QUARANTINED, State.HELD, State.IGNORED]).update(
-        state=State.STORED, error="", note="", loop_kind="", silent=False, processed_at=None)
+        state=State.STORED, error="", note="", loop_kind="", silent=False, processed_at=None, not_before=None,
+        attempts=0)  # a fresh start: the cap on attempts counts from the admin's replay
     return email_process(inbound_id, unknown_sender_policy=unknown_sender_policy) if updated else None
 
 
 def requeue_stale(older_than=timedelta(minutes=2), limit=100) -> int:
     """Stored rows whose task was lost (broker down at receipt, worker purged): queue them again."""
-    ids = list(InboundEmail.objects.filter(state=State.STORED, received_at__lt=timezone.now() - older_than)
-               .order_by("received_at").values_list("pk", flat=True)[:limit])
+    now = timezone.now()
+    ids = list(InboundEmail.objects.filter(state=State.STORED, received_at__lt=now - older_than)
+               .filter(Q(not_before__isnull=True) | Q(not_before__lte=now)).order_by("received_at", "pk").values_list("pk", flat=True)[:limit])
     for pk in ids:
-        enqueue(pk)
+        enqueue(pk, own_task=True)
     return len(ids)
-
-
-# ---- the pipeline ----
-
-def _finish(inbound, state, *, note="", ticket=None, message=None, silent=None):
-    inbound.state = state
-    _add_note(inbound, note)
-    inbound.ticket = ticket or inbound.ticket
-    inbound.message = message or inbound.message
-    inbound.silent = inbound.silent if silent is None else silent
-    inbound.processed_at = timezone.now()
-    inbound.save(update_fields=["state", "note", "ticket", "message", "silent", "processed_at", "loop_kind",
-                                "is_oversize", "error"])
-
-
-def _process(inbound: InboundEmail, policy: str):
-    parsed = parse_email(bytes(inbound.raw), max_bytes=settings.EMAIL_MAX_BYTES)
-    inbound.is_oversize = parsed.is_oversize
-    if parsed.defects:
-        inbound.note = _("Parser notes: %(defects)s") % {"defects": "; ".join(parsed.defects[:20])}
-    own = match.own_addresses()
-    verdict = classify_loop(parsed, own_addresses=own, own_message_id_domain=settings.SUPPORT_MESSAGE_ID_DOMAIN)
-    inbound.loop_kind = "" if verdict.kind == "normal" else verdict.kind
-    if verdict.kind == "own_mail":
-        return _finish(inbound, State.IGNORED, note=verdict.reason, silent=True)
-    sender = match.sender_find(parsed.from_address)
-    if verdict.kind in ("auto_reply", "bounce"):
-        return _record_automatic(inbound, parsed, sender, verdict)
-    if not parsed.from_address:
-        inbound.error = _("The message has no sender address.")
-        return _finish(inbound, State.QUARANTINED, silent=True)
-
-    loop = None  # why nobody may be answered automatically; recorded on the ticket
-    if verdict.kind != "normal":  # list mail may open a ticket, never get an answer
-        loop = (verdict.kind, verdict.reason)
-    elif _over_rate_limit(inbound):
-        loop = ("rate_limit", _("more than %(n)s messages in an hour") % {"n": settings.EMAIL_RATE_LIMIT})
-    silent = loop is not None or parsed.is_oversize  # oversize: the notice replaces the acknowledgement
-    thread = match.thread_find(parsed)
-    if thread.ticket is None and (parent := _parent_waiting(inbound, parsed)):
-        if parent == "waiting":
-            return _defer(inbound)
-        thread = match.thread_find(parsed)  # a parent may have been processed meanwhile
-    if sender.user is not None:
-        return _agent_note(inbound, parsed, sender, thread)
-    if thread.ticket is not None and not match.may_thread(thread, sender):
-        _add_note(inbound, _("Not threaded into #%(n)s by %(via)s: the sender is not a participant.") % {
-            "n": thread.ticket.number, "via": thread.via})
-        thread = match.Thread()
-    contact = sender.contact
-    if contact is None:
-        contact, made = match.contact_for_unknown(parsed.from_address, parsed.from_name, policy=policy)
-        if contact is None:
-            _finish(inbound, State.HELD, note=_("Unknown sender domain: held for review."), silent=silent)
-            if loop is None:
-                _notice(inbound.pk, "held")
-            return None
-        _add_note(inbound, _("New contact (%(made)s) for %(address)s.") % {"made": made, "address": parsed.from_address})
-    _finish_as_message(inbound, parsed, contact, thread, silent=silent, loop=loop, own=own)
-    if parsed.is_oversize and loop is None:
-        _notice(inbound.pk, "oversize")
-    return None
-
-
-def _parent_waiting(inbound, parsed) -> str:
-    """Whether a mail this one answers is stored but not processed yet: "" (it names none),
-    "done" (none is stored now: thread again), "waiting" (still stored: lost with a crashed
-    worker, or queued behind this one).
-
-    Mail is processed by several workers at once and a crashed worker's mail comes back later
-    (requeue_stale), so a reply can be taken before the message it answers; threaded then, it
-    would find nothing and open a ticket of its own. It waits a moment for a parent another
-    worker holds (each statement of this READ COMMITTED transaction sees new commits), then
-    waits by being queued again (_defer), a bounded number of times: a parent that is never
-    processed (or a forged reference cycle) cannot hold it for ever.
-    """
-    if inbound.attempts > MAX_DEFERRALS:
-        return ""
-    ids = [i for i in thread_candidates(parsed).message_ids[:match._MAX_IDS] if i != inbound.email_message_id]
-    if not ids:
-        return ""
-    stored = InboundEmail.objects.filter(email_message_id__in=ids, state=State.STORED)
-    deadline = time.monotonic() + PARENT_WAIT_S
-    while stored.exists():
-        if time.monotonic() >= deadline:
-            return "waiting"
-        time.sleep(0.05)
-    # Nothing stored now; a parent may still have committed since thread_find looked: look again.
-    return "done"
-
-
-def _defer(inbound):
-    """Leave the row stored (nothing was written) and try again later; the stale sweep is the net."""
-    from tickets import tasks_mail
-
-    delay = min(5 * 2 ** max(inbound.attempts - 1, 0), 120)  # 5, 10, 20, 40, 80, then every 120 s
-    log.info("inbound email %s answers a message not processed yet; retry in %s s", inbound.pk, delay)
-    transaction.on_commit(lambda: tasks_mail.email_process.apply_async((inbound.pk,), countdown=delay))
-
-
-def _add_note(inbound, text):
-    inbound.note = "\n".join(x for x in (inbound.note, text) if x)
-
-
-def _finish_as_message(inbound, parsed, contact, thread, *, silent, loop, own):
-    body, files, html = _content(parsed, inbound)
-    mid = inbound.email_message_id
-    existing = Message.objects.filter(email_message_id=mid).first()
-    if existing is not None:  # already imported by another route (an import, a merge): never twice
-        return _finish(inbound, State.PROCESSED, ticket=existing.ticket, message=existing, silent=silent)
-    # `silent` and the ticket link are saved (by _finish) before commit, so the acknowledgement
-    # that ticket_create queues for after commit can read them and stay quiet.
-    if thread.ticket is not None:
-        message = ticket_customer_reply(thread.ticket, contact=contact, body=body, channel=Channel.EMAIL,
-                                        email_message_id=mid)
-        how = _("Threaded into #%(n)s by %(via)s %(key)s.") % {
-            "n": thread.ticket.number, "via": thread.via, "key": thread.key}
-    else:
-        subject = match.clean_subject(parsed.subject) or _("(no subject)")
-        ticket = ticket_create(actor=None, requester=contact, subject=subject, body=body, channel=Channel.EMAIL,
-                               email_message_id=mid)
-        message = ticket.messages.order_by("id").first()
-        how = _("New ticket #%(n)s.") % {"n": ticket.number}
-    ticket = message.ticket
-    _finish(inbound, State.PROCESSED, note=how, ticket=ticket, message=message, silent=silent)
-    _store_files(message, files, html)
-    followers = match.cc_contacts(ticket, parsed, own | {parsed.from_address})
-    if contact.pk != ticket.requester_id and not ticket.followers.filter(pk=contact.pk).exists():
-        followers.append(contact)  # a colleague who joined the conversation hears the answers too
-    if followers or loop:
-        ticket = lock_ticket(ticket)
-        if followers:
-            ticket.followers.add(*followers)
-            record(ticket, "followers_added", followers=[c.email for c in followers], via="email")
-        if loop:
-            record(ticket, "email_loop", loop=loop[0], reason=loop[1], inbound=inbound.pk)
-        save(ticket)
-
-
-def _content(parsed: ParsedEmail, inbound):
-    """The new words of the message (quotes and signature cut), its files, and its sanitised HTML."""
-    if parsed.is_oversize:
-        return _("This email (%(size)s MB) is over the %(limit)s MB limit, so its content was not imported. "
-                 "The original is kept for staff.") % {"size": round(inbound.size / 2**20, 1),
-                                                      "limit": round(settings.EMAIL_MAX_BYTES / 2**20, 1)}, [], ""
-    reply, _quoted = split_reply(parsed.text)
-    body = reply or parsed.text.strip()
-    files, refused = [], []
-    for att in parsed.attachments:
-        upload = ContentFile(att.content, name=att.filename)
-        upload.content_type, upload.content_id = att.content_type, att.content_id or ""
-        try:
-            check_file(upload)
-            files.append(upload)
-        except TicketError as exc:
-            refused.append(f"{att.filename}: {'; '.join(exc.messages)}")
-    if refused:
-        body += "\n\n" + _("Attachments not imported (the original keeps them):") + "\n" + "\n".join(refused)
-    if not body.strip():
-        body = _("(attachments only)") if files else _("(empty message)")
-    return body.strip(), files, parsed.html
-
-
-def _store_files(message, files, html):
-    urls = {}
-    for f in files:
-        att = Attachment(message=message, filename=f.name[:255], content_type=f.content_type[:200], size=f.size,
-                         content_id=f.content_id[:255])
-        att.file.save(f.name, f, save=False)
-        att.save()
-        if att.content_id:
-            urls[att.content_id] = reverse("agent:attachment", args=[att.pk])
-    if html:
-        for cid, url in urls.items():  # inline images: cid: references point at the stored files
-            html = html.replace(f"cid:{cid}", url)
-        Message.objects.filter(pk=message.pk).update(body_html=html)
-
-
-def _over_rate_limit(inbound) -> bool:
-    limit, window = settings.EMAIL_RATE_LIMIT, timedelta(hours=1)
-    if limit <= 0 or not inbound.sender:  # 0 turns the limit off
-        return False
-    times = list(InboundEmail.objects.filter(sender=inbound.sender, received_at__gt=inbound.received_at - window,
-                                             received_at__lte=inbound.received_at).exclude(pk=inbound.pk)
-                 .order_by("-received_at").values_list("received_at", flat=True)[:limit])
-    return over_rate_limit(times, inbound.received_at, limit, window)
-
-
-def _record_automatic(inbound, parsed, sender, verdict):
-    """An auto-reply or bounce: an event on its ticket if we can tell which, never an answer."""
-    extra = match.bounced_message_ids(parsed) if verdict.kind == "bounce" else ()
-    thread = match.thread_find(parsed, extra_ids=extra)
-    # A bounce carries our own Message-ID, so it is trusted; an auto-reply needs a participant.
-    ok = thread.ticket is not None and (verdict.kind == "bounce" and thread.via == "our_message_id"
-                                        or match.may_thread(thread, sender))
-    if not ok:
-        return _finish(inbound, State.IGNORED, note=verdict.reason, silent=True)
-    ticket = lock_ticket(thread.ticket)
-    record(ticket, "email_loop", loop=verdict.kind, reason=verdict.reason, inbound=inbound.pk,
-           sender=parsed.from_address, subject=parsed.subject[:200])
-    save(ticket)
-    return _finish(inbound, State.PROCESSED, note=verdict.reason, ticket=ticket, silent=True)
-
-
-def _agent_note(inbound, parsed, sender, thread):
-    """An agent wrote by email. Kept as an internal note: From: can be forged, and a public reply
-    would mail the customer in the agent's name; the agent copies it into a reply if meant."""
-    if thread.ticket is None:
-        return _finish(inbound, State.IGNORED, silent=True,
-                       note=_("From a staff address and not a reply to a ticket: not imported."))
-    body, files, html = _content(parsed, inbound)
-    ticket = lock_ticket(thread.ticket)
-    message = Message.objects.create(ticket=ticket, kind=Message.Kind.INTERNAL, author_user=sender.user, body=body,
-                                     channel=Channel.EMAIL, email_message_id=inbound.email_message_id)
-    _store_files(message, files, html)
-    record(ticket, "noted", actor=sender.user, message=message.pk, via="email", inbound=inbound.pk)
-    save(ticket)
-    return _finish(inbound, State.PROCESSED, ticket=ticket, message=message, silent=True,
-                   note=_("From agent %(user)s: kept as an internal note.") % {"user": sender.user.username})
-
-
-def _notice(inbound_id, kind):
-    from tickets import tasks_mail
-
-    transaction.on_commit(lambda: tasks_mail.email_notice.delay(inbound_id, kind))

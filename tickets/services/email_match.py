@@ -53,6 +53,21 @@ def sender_find(address: str) -> Sender:
     return Sender(address, contact=contact)
 
 
+def senders_find(addresses) -> dict[str, Sender]:
+    """sender_find for many addresses at once (two queries); every address gets an answer."""
+    lower = {a.lower(): a for a in addresses if a}
+    if not lower:
+        return {}
+    found = {a: Sender(a) for a in lower.values()}
+    for contact in (Contact.objects.select_related("organization").annotate(lower_email=Lower("email"))
+                    .filter(lower_email__in=list(lower)).order_by("-pk")):  # the oldest wins, as .first() would
+        found[lower[contact.lower_email]] = Sender(lower[contact.lower_email], contact=contact)
+    for user in (User.objects.annotate(lower_email=Lower("email"))
+                 .filter(lower_email__in=list(lower), role__in=STAFF_ROLES, is_active=True).order_by("-pk")):
+        found[lower[user.lower_email]] = Sender(lower[user.lower_email], user=user)  # staff first
+    return found
+
+
 def contact_for_unknown(address: str, name: str, *, policy: str) -> tuple[Contact | None, str]:
     """A new Contact for an address we do not know: in the organisation whose email domain it is,
     else (policy "create") in an organisation named after the domain; (None, "") means hold it."""

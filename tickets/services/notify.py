@@ -1,12 +1,38 @@
 """Who hears about what. In-app notifications are rows written in the same transaction as the
 change; email goes out after commit, by id, from a Celery task, so a rollback sends nothing."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import transaction
 
 from tickets.models import Notification
 
+_collected: ContextVar[list | None] = ContextVar("collected_mail", default=None)
+
 
 def _later(task, *args):
-    transaction.on_commit(lambda: task.delay(*args))
+    pending = _collected.get()
+    if pending is None:
+        transaction.on_commit(lambda: task.delay(*args))
+    else:  # appended at commit only: a rolled-back savepoint drops its own callbacks
+        transaction.on_commit(lambda: pending.append((task.name, args)))
+
+
+@contextmanager
+def mail_collected():
+    """Inside a transaction: the mail its changes queue leaves after commit as ONE task
+    (tasks.email_many), not one per mail. A batch of inbound email opens hundreds of tickets,
+    and a task per acknowledgement costs the worker more than the acknowledgement itself."""
+    from tickets import tasks
+
+    pending = []
+    token = _collected.set(pending)
+    try:
+        yield
+    finally:
+        _collected.reset(token)
+    # Registered last, so it runs after every append above (Django keeps on_commit order).
+    transaction.on_commit(lambda: pending and tasks.email_many.delay(pending))
 
 
 def in_app(users, ticket, kind, **data):

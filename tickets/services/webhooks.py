@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from tickets.models import Referral, Webhook, WebhookDelivery
 from tickets.services.errors import TicketError
+from tickets.services.read_once import once
 
 log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10
@@ -44,7 +45,8 @@ def encode(payload) -> bytes:
 
 def subscribers(event: str, active=None) -> list:
     """Active webhooks that want `event` (an empty event list means every event)."""
-    active = Webhook.objects.filter(is_active=True) if active is None else active
+    if active is None:
+        active = once("active_webhooks", lambda: list(Webhook.objects.filter(is_active=True)))
     return [w for w in active if not w.events or event in w.events]
 
 
