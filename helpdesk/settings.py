@@ -153,7 +153,11 @@ elif REDIS_URL.startswith(("redis://", "rediss://")):
 else:
     raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://.")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# Django's Redis cache, minus a client built per call (helpdesk/cache.py).
+CACHES = {"default": {"BACKEND": "helpdesk.cache.RedisCache", "LOCATION": REDIS_URL}}
+# Sessions are read on every request: from Redis, with PostgreSQL behind it (a flushed or
+# restarted Redis logs nobody out).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -165,6 +169,9 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 
 # --- Auth
 AUTH_USER_MODEL = "customers.User"
+# Django's, with the customer's contact and organisation in the user's query (customers/auth.py).
+# Sessions signed in through the stock backend's path before this line existed sign in again once.
+AUTHENTICATION_BACKENDS = ["customers.auth.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

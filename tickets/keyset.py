@@ -60,12 +60,19 @@ def page_ascending_nulls_last(qs, column, cursor, limit, hydrate=None):
     return _finish(rows, column, limit)
 
 
-def page_descending(qs, column, cursor, limit, hydrate=None):
-    """Order by `column` descending (a NOT NULL column), then id descending: newest first."""
+def page_descending(qs, column, cursor, limit, hydrate=None, *, one_query=False):
+    """Order by `column` descending (a NOT NULL column), then id descending: newest first.
+
+    one_query: the rows come with the page's ids, in one query. For a filter an index walks in
+    order with nothing to de-duplicate (no DISTINCT), where the joins apply to the page's rows only."""
     if cursor:
         value, last_id = decode(cursor)
         qs = _row_cmp(qs, column, "<", value, last_id)
-    rows = _fetch(qs, hydrate, (f"-{column}", "-id"), limit + 1)
+    order = (f"-{column}", "-id")
+    if one_query:
+        rows = list((hydrate(qs) if hydrate else qs).order_by(*order)[:limit + 1])
+    else:
+        rows = _fetch(qs, hydrate, order, limit + 1)
     return _finish(rows, column, limit)
 
 
