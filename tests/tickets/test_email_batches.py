@@ -124,3 +124,17 @@ def test_a_drain_that_runs_long_hands_over_to_a_fresh_task(org_a, settings, monk
     assert cache.get(SLOT_KEY.format(1)) is not None  # the slot stays taken for the next drain
     assert InboundEmail.objects.filter(state=State.STORED).count() == 3
     assert rows[0].pk in set(InboundEmail.objects.filter(state=State.PROCESSED).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("cap", [5000, 2], ids=["read-once", "too-many-to-read-at-once"])
+def test_the_rate_limit_counts_the_sender_s_mail_inside_one_batch(customer_reza, settings, monkeypatch, cap,
+                                                                  django_capture_on_commit_callbacks):
+    settings.EMAIL_RATE_LIMIT = 3
+    monkeypatch.setattr(email_pipeline, "RECENT_ROWS_CAP", cap)
+    rows = [store_raw(raw_email(subject=f"Problem {i}"), "smtp")[0] for i in range(5)]
+    with django_capture_on_commit_callbacks(execute=True):
+        email_process(rows[0].pk)
+    assert InboundEmail.objects.filter(state=State.PROCESSED).count() == 5  # nothing is lost ...
+    assert len(mail.outbox) == 3  # ... but the fourth and fifth are not acknowledged
+    assert list(InboundEmail.objects.order_by("received_at", "pk").values_list("silent", flat=True)) == [
+        False, False, False, True, True]

@@ -47,12 +47,17 @@ class Batch:
     own: set[str]  # our own addresses: mail from them is ours coming back
     senders: dict[str, match.Sender]  # by the address stored with each row
     imported: dict[str, Message]  # Message-IDs another route imported already
+    # (id, received_at) of the senders' mail in the hour before each row, newest first; None when
+    # there was too much of it to read at once (then each row asks on its own)
+    recent: dict[str, list] | None
 
     @classmethod
     def read(cls, rows):
         mids = [r.email_message_id for r in rows]
-        return cls(own=match.own_addresses(), senders=match.senders_find({r.sender for r in rows if r.sender}),
-                   imported={m.email_message_id: m for m in Message.objects.filter(email_message_id__in=mids)})
+        senders = {r.sender for r in rows if r.sender}
+        return cls(own=match.own_addresses(), senders=match.senders_find(senders),
+                   imported={m.email_message_id: m for m in Message.objects.filter(email_message_id__in=mids)},
+                   recent=_recent_mail(rows, senders))
 
     def sender(self, address: str) -> match.Sender:
         found = self.senders.get(address)
@@ -82,7 +87,7 @@ def process(inbound: InboundEmail, policy: str, batch: Batch):
     loop = None  # why nobody may be answered automatically; recorded on the ticket
     if verdict.kind != "normal":  # list mail may open a ticket, never get an answer
         loop = (verdict.kind, verdict.reason)
-    elif _over_rate_limit(inbound):
+    elif _over_rate_limit(inbound, batch):
         loop = ("rate_limit", _("more than %(n)s messages in an hour") % {"n": settings.EMAIL_RATE_LIMIT})
     silent = loop is not None or parsed.is_oversize  # oversize: the notice replaces the acknowledgement
     thread = match.thread_find(parsed)
@@ -224,14 +229,36 @@ def _store_files(message, files, html):
         Message.objects.filter(pk=message.pk).update(body_html=html)
 
 
-def _over_rate_limit(inbound) -> bool:
-    limit, window = settings.EMAIL_RATE_LIMIT, timedelta(hours=1)
+RATE_WINDOW = timedelta(hours=1)
+RECENT_ROWS_CAP = 5000  # a batch reads at most this many rows for the rate limit at once
+
+
+def _recent_mail(rows, senders):
+    if settings.EMAIL_RATE_LIMIT <= 0 or not senders:
+        return {}
+    found = list(InboundEmail.objects.filter(
+        sender__in=senders, received_at__gt=min(r.received_at for r in rows) - RATE_WINDOW,
+        received_at__lte=max(r.received_at for r in rows)).order_by("-received_at")
+        .values_list("sender", "pk", "received_at")[:RECENT_ROWS_CAP + 1])
+    if len(found) > RECENT_ROWS_CAP:
+        return None
+    recent = {}
+    for sender, pk, at in found:
+        recent.setdefault(sender, []).append((pk, at))
+    return recent
+
+
+def _over_rate_limit(inbound, batch) -> bool:
+    limit = settings.EMAIL_RATE_LIMIT
     if limit <= 0 or not inbound.sender:  # 0 turns the limit off
         return False
-    times = list(InboundEmail.objects.filter(sender=inbound.sender, received_at__gt=inbound.received_at - window,
-                                             received_at__lte=inbound.received_at).exclude(pk=inbound.pk)
-                 .order_by("-received_at").values_list("received_at", flat=True)[:limit])
-    return over_rate_limit(times, inbound.received_at, limit, window)
+    start, end = inbound.received_at - RATE_WINDOW, inbound.received_at
+    if batch.recent is not None:
+        times = [at for pk, at in batch.recent.get(inbound.sender, ()) if pk != inbound.pk and start < at <= end][:limit]
+    else:
+        times = list(InboundEmail.objects.filter(sender=inbound.sender, received_at__gt=start, received_at__lte=end)
+                     .exclude(pk=inbound.pk).order_by("-received_at").values_list("received_at", flat=True)[:limit])
+    return over_rate_limit(times, inbound.received_at, limit, RATE_WINDOW)
 
 
 def _record_automatic(inbound, parsed, sender, verdict):
