@@ -18,6 +18,7 @@ from email.header import decode_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
+from tickets.mail import policy as cached_policy
 from tickets.mail.text import decode_text, html_to_text, sanitize_html  # noqa: F401  (re-exported)
 
 
@@ -234,7 +235,7 @@ class _Collector:
         found = re.search(rb"^--(\S{1,200}?)(?:--)?[ \t]*\r?$", body, re.M)
         if found:
             head = b'Content-Type: %s; boundary="%s"\r\n\r\n' % (ctype.encode(), found.group(1))
-            retry = email.message_from_bytes(head + body, policy=policy.default)
+            retry = email.message_from_bytes(head + body, policy=cached_policy.default)
             if retry.is_multipart() and retry.get_payload():
                 self.defects.append(f"{ctype}: wrong boundary declared, recovered")
                 return self.walk(retry, depth + 1)
@@ -347,7 +348,7 @@ def _parse(raw: bytes, oversize: bool, max_bytes: int | None, digest_id: str,
         source = raw[: end.end()] if end else raw[:65536]
         defects.append(f"message is {len(raw)} bytes, over the {max_bytes}-byte limit: body not parsed")
     try:
-        msg = email.message_from_bytes(source, policy=policy.default)
+        msg = email.message_from_bytes(source, policy=cached_policy.default)
     except Exception as exc:
         defects.append(f"modern parser failed ({type(exc).__name__}): compat32 used")
         msg = email.message_from_bytes(source, policy=policy.compat32)
