@@ -164,12 +164,15 @@ def run(scale: int) -> dict:
             wake(pk)
         enqueue_s = time.perf_counter() - started
         deadline = time.monotonic() + max(300, n / 10)
-        while InboundEmail.objects.filter(pk__in=ids, state=InboundEmail.State.STORED).exists():
+        # A cheap poll (the partial index of stored rows, ten times a second): the clock must not
+        # time this process's own queries, which share the two cores with the worker.
+        waiting = InboundEmail.objects.filter(state=InboundEmail.State.STORED, pk__gte=min(ids), pk__lte=max(ids))
+        while waiting.exists():
             if proc.poll() is not None or time.monotonic() > deadline:
                 left = list(InboundEmail.objects.filter(pk__in=ids, state=InboundEmail.State.STORED)
                             .values_list("pk", "attempts", "not_before")[:20])
                 raise RuntimeError(f"the worker stopped or stalled; still stored: {left}\n" + _stop(proc, log)[-3000:])
-            time.sleep(0.05)
+            time.sleep(0.1)
         elapsed = time.perf_counter() - started
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         worker_log = _stop(proc, log)  # reaped: its CPU time (and its pool's) is counted now
