@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench import seed
+from bench.static import test_client_settings
 from bench.workloads.queue import _busiest_agent
 
 GOALS = {"queue_p95_ms": ("<", 50, "ms"), "queue_queries": ("<=", 12, ""), "ticket_p95_ms": ("<", 80, "ms")}
@@ -39,15 +40,13 @@ def _next_cursor(response):
 
 
 def run(scale: int) -> dict:
+    with test_client_settings():
+        return _run(scale)
+
+
+def _run(scale: int) -> dict:
     from tickets.models import Ticket
 
-    from django.conf import settings
-
-    # The test client speaks plain HTTP as "testserver"; production-like settings would refuse it.
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.SECURE_SSL_REDIRECT = False
-    # Static URLs without a collectstatic run (the hashed manifest is production's concern).
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     info = seed.ensure(scale)
     agent = _busiest_agent()
     client = Client()

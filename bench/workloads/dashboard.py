@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench import seed
+from bench.static import test_client_settings
 
 GOALS = {"p95_30d_ms": ("<", 500, "ms"), "p95_365d_ms": ("<", 500, "ms"), "queries_constant": ("is", True, "")}
 REPEATS = 10
@@ -37,14 +38,13 @@ def _get(client, url):
 
 
 def run(scale: int) -> dict:
-    from django.conf import settings
+    with test_client_settings():
+        return _run(scale)
 
+
+def _run(scale: int) -> dict:
     from customers.models import User
 
-    # The test client speaks plain HTTP as "testserver"; production-like settings would refuse it.
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     info = seed.ensure(scale)
     from tickets.reports.rollup import stats_rebuild_all
 

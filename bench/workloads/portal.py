@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from bench import seed
+from bench.static import build_static
 
 GOALS = {"list_p95_ms": ("<", 30, "ms"), "ticket_p95_ms": ("<", 30, "ms"), "req_per_s": (">=", 300, "/s")}
 REPEATS = 40
@@ -92,46 +93,6 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-PLAIN_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
-
-
-def _production_storages():
-    """STORAGES as the gunicorn child computes them from the settings module. Not from
-    django.conf.settings: earlier workloads of `bench all` (agent_pages, dashboard) swap in plain
-    storage for the whole process, and a collectstatic through that storage writes no manifest,
-    so the child (manifest storage) answered 500 on every page naming an asset."""
-    from importlib import import_module
-
-    return import_module(os.environ.get("DJANGO_SETTINGS_MODULE", "helpdesk.settings")).STORAGES
-
-
-def _static(root):
-    """Production pages name hashed assets from the manifest, built here into `root`. If the build
-    fails (an asset with a dangling reference), pages fall back to plain asset names, which cost
-    the same to render, and the reason is reported. Returns (settings overrides, gunicorn env, reason)."""
-    from django.core.management import call_command
-    from django.test.utils import override_settings
-    from django.utils.module_loading import import_string
-
-    production = _production_storages()
-    try:
-        # STORAGES overridden too: that resets Django's cached storage instances, whose location
-        # (STATIC_ROOT) is fixed when they are first built.
-        with override_settings(STATIC_ROOT=root, STORAGES=production):
-            call_command("collectstatic", interactive=False, verbosity=0)
-        manifest = getattr(import_string(production["staticfiles"]["BACKEND"]), "manifest_name", None)
-        if manifest and not Path(root, manifest).exists():
-            raise RuntimeError(f"collectstatic wrote no {manifest} into {root}")
-        return {"STATIC_ROOT": root, "STORAGES": production}, {"STATIC_ROOT": root}, None
-    except Exception as exc:  # noqa: BLE001 - any build failure is reported, not fatal
-        storages = {**production, "staticfiles": {"BACKEND": PLAIN_STORAGE}}
-        Path(root, "bench_portal_settings.py").write_text(
-            "from helpdesk.settings import *  # noqa\n"
-            f"STORAGES = {{**STORAGES, 'staticfiles': {{'BACKEND': {PLAIN_STORAGE!r}}}}}\n")
-        env = {"DJANGO_SETTINGS_MODULE": "bench_portal_settings", "PYTHONPATH": f"{root}:{BASE_DIR}"}
-        return {"STORAGES": storages}, env, f"collectstatic failed ({str(exc).splitlines()[0][:120]}); plain asset names"
-
-
 def _throughput(session_key, static_env):
     """Requests per second of /portal/ under gunicorn, measured by wrk; None and a reason if not."""
     wrk = shutil.which("wrk")
@@ -199,7 +160,7 @@ def run(scale: int) -> dict:
     info = seed.ensure(scale)
     user, org_id = _org_admin()
     with tempfile.TemporaryDirectory(prefix="bench-portal-static-") as static_root:
-        overrides, static_env, static_note = _static(static_root)
+        overrides, static_env, static_note = build_static(static_root)
         # The test client speaks plain HTTP to "testserver"; production settings would redirect it.
         with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False, **overrides):
             lists, tickets, pages, big, session_key = _server_side(user, org_id)
