@@ -135,6 +135,9 @@ def test_errors_share_one_format(api_as, agent_ali, agent_sara, ticket_a):
     assert r.status_code == 400 and "not a member" in r.json()["error"]["message"]  # Sara's own language: English
     r = api.get("/api/v1/tickets/999999/")
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    for odd in ("/api/v1/tickets/abc/", "/api/v1/tickets/%0A/", "/api/v1/tickets/1%0A2/messages/"):
+        r = api.get(odd)  # paths no route matches answer in the API's format too, never the site's HTML page
+        assert r.status_code == 404 and r.json()["error"]["code"] == "not_found", odd
     from rest_framework.test import APIClient
     r = APIClient().get("/api/v1/tickets/")
     assert r.status_code == 401 and r.json()["error"]["code"] == "not_authenticated"
