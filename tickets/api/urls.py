@@ -23,5 +23,5 @@ urlpatterns = [
     path("redoc/", docs.RedocView.as_view(), name="redoc"),
     path("tracker/webhook", views.TrackerWebhookView.as_view(), name="tracker_webhook"),
     *router.urls,
-    re_path(r"(?s)^.*$", views.api_not_found),  # (?s): a path with an encoded newline too
+    re_path(r"^[\s\S]*$", views.api_not_found),  # [\s\S], not ".": a path with an encoded newline too
 ]
