@@ -7,8 +7,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 LAUNCH := $(PY) -m helpdesk.launch
-# Two workers: the suite is I/O-bound on PostgreSQL and this is a 2-core machine.
-PYTEST_ARGS ?= -n 2
+# Two workers: the suite is I/O-bound on PostgreSQL and this is a 2-core machine. loadgroup keeps
+# the CPU-heavy tests (browser, worker kill) on one of them (tests/conftest.py).
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Test runs are production-like (DEBUG off) but over plain HTTP on the test client.
 TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef \

@@ -28,6 +28,15 @@ def pytest_configure(config):
     app.conf.task_eager_propagates = True
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests and the worker-kill test run one after another on one xdist worker (the
+    Makefile passes --dist loadgroup): the kill test keeps a Celery worker busy on both cores,
+    and beside it a browser step now and then waited past its timeout for the server."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.module.__name__.endswith("test_email_worker_kill"):
+            item.add_marker(pytest.mark.xdist_group("heavy"))
+
+
 def skip_or_fail(reason):
     """Skip loudly on a developer machine; in CI (POSHTIBAN_REQUIRE_ALL=1) nothing may skip."""
     if REQUIRE_ALL:
