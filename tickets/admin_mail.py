@@ -62,7 +62,7 @@ class InboundEmailAdmin(admin.ModelAdmin):
     exclude = ("raw",)
     readonly_fields = ("email_message_id", "original", "size", "source", "mailbox", "sender", "subject",
                        "received_at", "state", "error", "note", "attempts", "is_oversize", "loop_kind", "silent",
-                       "ticket", "message", "processed_at")
+                       "ticket", "message", "processed_at", "not_before")
     actions = ["replay", "replay_accepting_sender"]
 
     def get_queryset(self, request):

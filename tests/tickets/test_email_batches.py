@@ -138,3 +138,15 @@ def test_the_rate_limit_counts_the_sender_s_mail_inside_one_batch(customer_reza,
     assert len(mail.outbox) == 3  # ... but the fourth and fifth are not acknowledged
     assert list(InboundEmail.objects.order_by("received_at", "pk").values_list("silent", flat=True)) == [
         False, False, False, True, True]
+
+
+def test_with_redis_unreachable_a_stored_message_still_gets_a_task_of_its_own(customer_reza, monkeypatch):
+    inbound, _ = store_raw(raw_email(), "smtp")
+
+    def redis_down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(cache, "add", redis_down)
+    assert wake(inbound.pk) is True
+    inbound.refresh_from_db()
+    assert inbound.state == State.PROCESSED and inbound.ticket is not None
