@@ -3,6 +3,8 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
@@ -134,3 +136,13 @@ def ago_short(value):
         return ""
     text, fmt = _span_text((timezone.now() - value).total_seconds())
     return num(fmt[5] % {"time": text})
+
+
+@register.simple_tag
+def options(pairs, selected=None):
+    """The <option>s of a filter <select> from (value, label) pairs, the selected one marked. In
+    Python: a queue page's organisation list is hundreds long, and a template loop per option
+    cost more than the page's 50 ticket rows."""
+    selected = "" if selected is None else str(selected)
+    return format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+        (value, mark_safe(" selected") if str(value) == selected else "", label) for value, label in pairs))

@@ -1,6 +1,7 @@
 """The agent's workspace tools: bulk actions, saved views, canned responses, collisions, notifications."""
 import pytest
 
+from customers.models import Organization
 from tickets import services
 from tickets.models import CannedResponse, Notification, SavedView
 
@@ -114,3 +115,13 @@ def test_agent_invites_a_phone_customer_to_the_portal_from_the_ticket(client, ag
         client.post(f"/agent/contacts/{contact.pk}/invite/", {"next": f"/agent/tickets/{ticket.number}/"})
     contact.refresh_from_db()
     assert contact.user is not None and mail.outbox[-1].to == ["parisa@pars.example"]
+
+
+def test_queue_filters_keep_the_chosen_organisation_and_escape_names(client, agent_ali, org_a, org_b):
+    Organization.objects.create(name="<b>Tools & Co</b>")
+    client.force_login(agent_ali)
+    page = client.get(f"/agent/?queue=open&organization={org_b.pk}&assignee={agent_ali.pk}").content.decode()
+    assert f'<option value="{org_b.pk}" selected>{org_b.name}</option>' in page
+    assert f'<option value="{org_a.pk}">{org_a.name}</option>' in page
+    assert f'<option value="{agent_ali.pk}" selected>' in page
+    assert "&lt;b&gt;Tools &amp; Co&lt;/b&gt;" in page and "<b>Tools" not in page

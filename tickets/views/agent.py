@@ -53,11 +53,13 @@ class QueueView(AgentAccessMixin, View):
         params = request.GET.copy()
         params.pop("cursor", None)
         counts = selectors.queue_counts(request.user)
+        agents = selectors.staff_choices()
         return render(request, "agent/queue.html", {
             "page": page, "queue": queue, "sort": sort,
             "queues": [(k, str(v), counts.get(k)) for k, v in QUEUE_LABELS],
             "choices": selectors.filter_choices(), "params": params.urlencode(),
-            "saved_views": list(request.user.saved_views.all()), "agents": selectors.staff_choices(),
+            "saved_views": list(request.user.saved_views.all()),
+            "agent_choices": [(a.pk, a.display_name) for a in agents],
             "actions": [(a, states.TRANSITIONS[a]) for a in ("open", "wait_customer", "hold", "resume", "resolve", "close")],
         })
 
