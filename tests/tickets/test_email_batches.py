@@ -146,6 +146,7 @@ def test_with_redis_unreachable_a_stored_message_still_gets_a_task_of_its_own(cu
     def redis_down(*args, **kwargs):
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
+    monkeypatch.setattr(cache, "get_many", redis_down)
     monkeypatch.setattr(cache, "add", redis_down)
     assert wake(inbound.pk) is True
     inbound.refresh_from_db()

@@ -32,8 +32,12 @@ def wake(inbound_id: int) -> bool:
     from tickets import tasks_mail
 
     try:
-        for slot in range(settings.EMAIL_INTAKE_DRAINS):
-            if cache.add(SLOT_KEY.format(slot), inbound_id, timeout=SLOT_SECONDS):
+        keys = [SLOT_KEY.format(slot) for slot in range(settings.EMAIL_INTAKE_DRAINS)]
+        # One round trip in a burst, when every slot is taken. Seeing a key is as good as failing
+        # to add it: that drain frees it later than now, so its last look finds this message.
+        taken = cache.get_many(keys)
+        for slot, key in enumerate(keys):
+            if key not in taken and cache.add(key, inbound_id, timeout=SLOT_SECONDS):
                 tasks_mail.email_drain.delay(inbound_id, slot)
                 return True
         return False  # every slot has a drain that has not made its last look yet
