@@ -1,13 +1,23 @@
 """System checks for configuration that would break Poshtiban at run time."""
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
-@register()
-def check_required_settings(app_configs, **kwargs):
-    # A warning here (offline commands such as makemigrations must work on a bare checkout);
-    # serving refuses outright: helpdesk/wsgi.py (also behind runserver) and Celery's init.
+def _missing_settings():
     return [Warning(message, id="poshtiban.W000") for message in settings.MISSING_SETTINGS]
+
+
+@register(Tags.database)
+def check_required_settings(app_configs, databases=None, **kwargs):
+    """Commands that use the database (migrate ...) say first what is missing. Offline ones
+    (makemigrations, makemessages, collectstatic) run quietly on a bare checkout, and serving
+    refuses outright: helpdesk/wsgi.py (also behind runserver) and Celery's init."""
+    return _missing_settings() if databases else []
+
+
+@register(deploy=True)
+def check_required_settings_for_deploy(app_configs, **kwargs):
+    return _missing_settings()
 
 
 @register()

