@@ -45,7 +45,7 @@ def build_static(root):
         return {"STORAGES": storages}, env, f"collectstatic failed ({str(exc).splitlines()[0][:120]}); plain asset names"
 
 
-def test_client_settings():
+def client_settings():
     """For workloads that drive Django's test client in this process: it speaks plain HTTP as
     "testserver", and static URLs need no manifest. An override, undone when the workload ends,
     so the workloads after it in `bench all` see the production settings again."""

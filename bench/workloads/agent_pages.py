@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench import seed
-from bench.static import test_client_settings
+from bench.static import client_settings
 from bench.workloads.queue import _busiest_agent
 
 GOALS = {"queue_p95_ms": ("<", 50, "ms"), "queue_queries": ("<=", 12, ""), "ticket_p95_ms": ("<", 80, "ms")}
@@ -40,7 +40,7 @@ def _next_cursor(response):
 
 
 def run(scale: int) -> dict:
-    with test_client_settings():
+    with client_settings():
         return _run(scale)
 
 

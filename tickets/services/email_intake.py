@@ -1,10 +1,11 @@
 """Inbound email: store the raw bytes first, then turn them into tickets and replies, in batches.
 
 Every door (IMAP, SMTP, `ingest_email`, the HTTP endpoint) calls email_receive(), which stores
-the bytes in their own commit and queues a task per message. The task (email_process) claims its
-message and the oldest other fresh ones, and processes them in ONE transaction, each in a
-savepoint of its own (email_pipeline.process): one commit and one acknowledgement task per batch
-instead of per mail. A crash rolls the batch back and a retry starts clean; a processed row is
+the bytes in their own commit and wakes a drain (email_drain.py). A drain, or a message's own task
+(email_process: the stale sweep, a deferral, an admin's replay), claims messages in batches, the
+oldest fresh ones first, and processes each batch in ONE transaction, each message in a savepoint
+of its own (email_pipeline.process): one commit and one acknowledgement task per batch instead of
+per mail. A crash rolls the batch back and a retry starts clean; a processed row is
 never processed again, and a row that was tried before goes alone, so a message that kills its
 worker can only take itself down.
 """
@@ -69,13 +70,13 @@ def email_receive(raw: bytes, source: str, mailbox=None) -> tuple[InboundEmail, 
     return inbound, created
 
 
-def email_process(inbound_id: int, *, unknown_sender_policy: str | None = None, batch: int | None = None) -> str | None:
+def email_process(inbound_id: int, *, unknown_sender_policy: str | None = None) -> str | None:
     """Process stored message `inbound_id` and, in the same transaction, up to EMAIL_BATCH_SIZE - 1
     other fresh ones, oldest first. Returns the new state of `inbound_id` ("stored" while it waits
     for the message it answers), or None when there was nothing to do for it.
 
     An admin's policy override (replay) applies to that one message only, so it goes alone."""
-    size = 1 if unknown_sender_policy else (batch or settings.EMAIL_BATCH_SIZE)
+    size = 1 if unknown_sender_policy else settings.EMAIL_BATCH_SIZE
     return process_batch(inbound_id, size, unknown_sender_policy).get(inbound_id)
 
 
@@ -183,7 +184,8 @@ def requeue_stale(older_than=timedelta(minutes=2), limit=100) -> int:
     """Stored rows whose task was lost (broker down at receipt, worker purged): queue them again."""
     now = timezone.now()
     ids = list(InboundEmail.objects.filter(state=State.STORED, received_at__lt=now - older_than)
-               .filter(Q(not_before__isnull=True) | Q(not_before__lte=now)).order_by("received_at", "pk").values_list("pk", flat=True)[:limit])
+               .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+               .order_by("received_at", "pk").values_list("pk", flat=True)[:limit])
     for pk in ids:
         enqueue(pk, own_task=True)
     return len(ids)

@@ -45,16 +45,12 @@ def own_addresses() -> set[str]:
 
 
 def sender_find(address: str) -> Sender:
-    """Look the address up, case-insensitively; staff first (an agent is never a customer)."""
-    user = User.objects.filter(email__iexact=address, role__in=STAFF_ROLES, is_active=True).first() if address else None
-    if user is not None:
-        return Sender(address, user=user)
-    contact = Contact.objects.select_related("organization").filter(email__iexact=address).first() if address else None
-    return Sender(address, contact=contact)
+    return senders_find([address]).get(address) or Sender(address)
 
 
 def senders_find(addresses) -> dict[str, Sender]:
-    """sender_find for many addresses at once (two queries); every address gets an answer."""
+    """Who wrote, for many addresses at once (two queries), case-insensitively; staff first (an
+    agent is never a customer). Every address gets an answer, a bare Sender when nobody is known."""
     lower = {a.lower(): a for a in addresses if a}
     if not lower:
         return {}
